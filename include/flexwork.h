@@ -1,0 +1,17 @@
+/**
+ * @file flexwork.h
+ * libflexwork: the embeddable core of a flexible-employment platform (T/TSSP 018-2022).
+ * Include this umbrella header; link with `pkg-config --libs flexwork`.
+ */
+#ifndef FLEXWORK_H
+#define FLEXWORK_H
+
+#include <flexwork/common.h>
+#include <flexwork/version.h>
+#include <flexwork/errors.h>
+#include <flexwork/ctx.h>
+#include <flexwork/audit.h>
+#include <flexwork/vault.h>
+#include <flexwork/sys/provider.h>
+
+#endif
