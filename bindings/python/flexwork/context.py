@@ -6,6 +6,8 @@ import contextlib
 import ctypes
 import json
 import os
+import time
+import weakref
 from ctypes import byref
 from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterator, Optional, Tuple, Type, Union)
 
@@ -243,6 +245,8 @@ class Context:
             result = thunk()
         except FlexworkError as e:
             cause, self._callback_error = self._callback_error, None
+            if cause is not None and not isinstance(cause, Exception):
+                raise cause from e  # KeyboardInterrupt, SystemExit: never swallowed
             if cause is not None:
                 raise e from cause
             raise
@@ -264,14 +268,19 @@ class Context:
         self._callback_error = e
         self.last_callback_error = e
 
+    # Callback thunks refer to the context weakly: a context must not keep itself alive
+    # through its own callbacks, so that dropping the last reference closes it at once.
+
     def _clock_thunk(self, clock: Callable[[], int]) -> Callable[[Any], int]:
-        import time
+        ref = weakref.ref(self)
 
         def thunk(_payload: Any) -> int:
             try:
                 return int(clock())
             except BaseException as e:  # noqa: BLE001 - nothing may unwind through C
-                self._note_callback_error(e)
+                ctx = ref()
+                if ctx is not None:
+                    ctx._note_callback_error(e)
                 return time.time_ns() // 1_000_000
         return thunk
 
@@ -354,11 +363,14 @@ class Context:
     # -- providers --------------------------------------------------------------------------
 
     def _provider_thunk(self, fn: ProviderCallback) -> Any:
+        ref = weakref.ref(self)
+
         def thunk(req: Optional[int], req_len: int, reply: Optional[int], _payload: Any) -> int:
             request = ctypes.string_at(req, req_len) if req and req_len else b""
             code, out, exc = invoke_provider(fn, request)
-            if exc is not None:
-                self._note_callback_error(exc)
+            ctx = ref()
+            if exc is not None and ctx is not None:
+                ctx._note_callback_error(exc)
             if out is not None:
                 rc = _lib.fw_reply_set(reply, out, len(out))
                 if rc != C.OK:

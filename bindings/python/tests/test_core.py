@@ -254,14 +254,34 @@ def test_closed_context() -> None:
         ctx.no_such_module
 
 
-def test_context_is_closed_when_collected(store_path: str) -> None:
+def test_context_is_closed_when_dropped(store_path: str) -> None:
     import gc
 
-    ctx = flexwork.Context.open(store_path, master_key=MASTER_KEY)
+    ctx = flexwork.Context.open(store_path, master_key=MASTER_KEY, clock=Clock())
+    ctx.set_payment_provider(submit=lambda r: {})
     ctx.begin()
-    del ctx
-    gc.collect()
-    # The open transaction was rolled back and the lock released by the finaliser.
-    with flexwork.Context.open(store_path, master_key=MASTER_KEY, busy_timeout_ms=1) as other:
-        other.begin()
-        other.rollback()
+    gc.disable()   # no cycle collection: the last reference going must be enough
+    try:
+        del ctx
+        # The open transaction was rolled back and the lock released at once.
+        with flexwork.Context.open(store_path, master_key=MASTER_KEY, busy_timeout_ms=1) as other:
+            other.begin()
+            other.rollback()
+    finally:
+        gc.enable()
+
+
+def test_keyboard_interrupt_in_a_callback_is_not_swallowed() -> None:
+    state = {"interrupt": False}
+
+    def clock() -> int:
+        if state["interrupt"]:
+            raise KeyboardInterrupt
+        return CLOCK_START
+
+    with flexwork.Context.open(":memory:", master_key=MASTER_KEY, clock=clock) as ctx:
+        state["interrupt"] = True
+        with pytest.raises(KeyboardInterrupt):
+            ctx.now()
+        state["interrupt"] = False
+        assert ctx.now() == CLOCK_START
