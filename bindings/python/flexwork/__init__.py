@@ -41,12 +41,12 @@ def version_number() -> int:
 
 def version_string() -> str:
     """The loaded library's version as text, e.g. ``"1.0.0"``."""
-    return _lib.fw_version_string().decode("ascii")
+    return str(_lib.fw_version_string().decode("ascii"))
 
 
 def strerror(code: int) -> str:
     """The library's name and description of an error code, e.g. ``"FW_EINVAL: invalid argument"``."""
-    return _lib.fw_strerror(code).decode("utf-8")
+    return str(_lib.fw_strerror(code).decode("utf-8"))
 
 
 if version()[0] != 1:

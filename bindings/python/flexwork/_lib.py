@@ -23,7 +23,7 @@ import os
 from ctypes import (CFUNCTYPE, POINTER, Structure, byref, c_char_p, c_int, c_int64, c_size_t,
                     c_uint8, c_uint32, c_void_p)
 from pathlib import Path
-from typing import Any, Callable, Container, Optional, Tuple, Union
+from typing import Any, Callable, Container, List, Optional, Tuple, Union
 
 from .errors import make_error
 
@@ -31,7 +31,7 @@ __all__ = ["lib", "declare", "call", "json_in", "text_in", "OutText", "c_ctx_p",
            "CLOCK_FN", "PROVIDER_FN", "OpenOptions", "library_path", "error_from_pointer"]
 
 
-def _candidates() -> list:
+def _candidates() -> List[str]:
     env = os.environ.get("FLEXWORK_LIBRARY")
     if env:
         return [env]

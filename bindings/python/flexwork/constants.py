@@ -4,8 +4,6 @@ The values mirror ``include/flexwork/errors.h``, ``ctx.h`` and ``sys/provider.h`
 change within major version 1.
 """
 
-from __future__ import annotations
-
 # Error codes (include/flexwork/errors.h).
 OK = 0
 ERROR = -1

@@ -262,7 +262,7 @@ class Context:
         chained as the ``__cause__`` of the call's error.
         """
         handle = self._require_open()
-        return self._run(lambda: call(fn, handle, *args, allow=allow))
+        return int(self._run(lambda: call(fn, handle, *args, allow=allow)))
 
     def _note_callback_error(self, e: BaseException) -> None:
         self._callback_error = e
@@ -372,7 +372,7 @@ class Context:
             if exc is not None and ctx is not None:
                 ctx._note_callback_error(exc)
             if out is not None:
-                rc = _lib.fw_reply_set(reply, out, len(out))
+                rc = int(_lib.fw_reply_set(reply, out, len(out)))
                 if rc != C.OK:
                     return rc
             return code
