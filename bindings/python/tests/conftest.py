@@ -3,8 +3,10 @@ stores in memory or in a temporary file, and the golden vectors of tests/vectors
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import struct
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -55,3 +57,22 @@ def ctx(clock: Clock) -> Iterator[flexwork.Context]:
 @pytest.fixture
 def store_path(tmp_path: Path) -> str:
     return str(tmp_path / "store.db")
+
+
+def record_hash(prev: bytes, r: dict) -> bytes:
+    """The chain's hash as lib/core/audit.c defines it: BLAKE2b-256 over the previous hash
+    and the record's length-prefixed big-endian canonical form."""
+    def u64(v: int) -> bytes:
+        return struct.pack(">Q", v & 0xFFFFFFFFFFFFFFFF)
+
+    def text(s: str) -> bytes:
+        b = s.encode("utf-8")
+        return u64(len(b)) + b
+
+    h = hashlib.blake2b(digest_size=32)
+    h.update(prev)
+    h.update(u64(r["seq"]) + u64(r["at_ms"]) + u64(r["actor_role"]) + u64(r["actor_party"]))
+    h.update(text(r["actor_name"]) + text(r["action"]) + text(r["entity_type"]))
+    h.update(u64(r["entity_id"]))
+    h.update(hashlib.blake2b(r["detail"].encode("utf-8"), digest_size=32).digest())
+    return h.digest()
