@@ -285,3 +285,12 @@ def test_keyboard_interrupt_in_a_callback_is_not_swallowed() -> None:
             ctx.now()
         state["interrupt"] = False
         assert ctx.now() == CLOCK_START
+
+
+def test_library_is_loaded_from_flexwork_library() -> None:
+    import os
+
+    from flexwork import _lib
+
+    expected = os.environ.get("FLEXWORK_LIBRARY") or str(ROOT / "build" / "libflexwork.so.1")
+    assert _lib.library_path == expected
