@@ -1,0 +1,3 @@
+module flexwork
+
+go 1.19

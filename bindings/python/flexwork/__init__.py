@@ -1,0 +1,58 @@
+"""Python binding of libflexwork, the embeddable core of a flexible-employment platform.
+
+    import flexwork
+    with flexwork.Context.open("platform.db", master_key=key) as ctx:
+        ctx.set_actor(flexwork.ROLE_ADMIN, name="ops")
+        print(ctx.audit.verify())
+
+Failing calls raise a :class:`FlexworkError` subclass chosen by the library's error code.
+The library is loaded with ctypes; see ``flexwork._lib`` for how it is found.
+"""
+
+from __future__ import annotations
+
+from ctypes import byref, c_int
+from typing import Tuple
+
+from . import _lib
+from .constants import *  # noqa: F401,F403 - the pinned C constants are part of the API
+from .context import Context, ModuleAPI, ProviderCallback
+from .errors import *  # noqa: F401,F403
+from .errors import FlexworkError, Pending
+
+# API modules: each registers itself on Context as ctx.<module>.
+from . import audit, vault  # noqa: E402
+from .audit import verify_export as audit_verify_export
+
+__version__ = "1.0.0"
+
+
+def version() -> Tuple[int, int, int]:
+    """The run-time (major, minor, patch) of the loaded library."""
+    major, minor, patch = c_int(), c_int(), c_int()
+    _lib.fw_version(byref(major), byref(minor), byref(patch))
+    return major.value, minor.value, patch.value
+
+
+def version_number() -> int:
+    """The loaded library's MAJOR * 10000 + MINOR * 100 + PATCH."""
+    return int(_lib.fw_version(None, None, None))
+
+
+def version_string() -> str:
+    """The loaded library's version as text, e.g. ``"1.0.0"``."""
+    return str(_lib.fw_version_string().decode("ascii"))
+
+
+def strerror(code: int) -> str:
+    """The library's name and description of an error code, e.g. ``"FW_EINVAL: invalid argument"``."""
+    return str(_lib.fw_strerror(code).decode("utf-8"))
+
+
+if version()[0] != 1:
+    raise ImportError(f"flexwork {__version__} needs libflexwork 1.x, found {version_string()} "
+                      f"at {_lib.library_path}")
+
+__all__ = ["Context", "ModuleAPI", "ProviderCallback", "FlexworkError", "Pending", "audit",
+           "vault", "audit_verify_export", "version", "version_number", "version_string",
+           "strerror"]
