@@ -489,7 +489,7 @@ static int insert_record(fw_ctx *ctx, fw_id worker, const char *ref, int kind, f
                      "INSERT INTO fw_tax_withholding(worker_id, payment_ref, kind, reverses_id, at_ms, period, "
                      "method, collection, gross_fen, income_fen, iit_fen, vat_fen, city_fen, education_fen, "
                      "local_fen, cum_income_fen, cum_expense_fen, cum_deduction_fen, cum_withheld_fen, explain, created_ms) "
-                     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     "VALUES(?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      "itiiitiiiiiiiiiiiiiti", worker, ref, (int64_t)kind, reverses, at_ms, period, (int64_t)method,
                      (int64_t)collection, gross, income, iit, vat, city, education, local, cum->income,
                      cum->expense, cum->deduction, cum->withheld, text, fw_ctx_now(ctx));

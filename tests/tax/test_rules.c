@@ -1,0 +1,3 @@
+#include "support.h"
+static void t(void **s){(void)s;}
+TEST_MAIN(cmocka_unit_test(t))
