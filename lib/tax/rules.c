@@ -34,19 +34,19 @@ static int parse_brackets(const cJSON *params, const char *path, struct fw__tax_
 {
     static const char *const fields[] = { "up_to_fen", "rate_ppm", "quick_deduction_fen", NULL };
     const cJSON *arr = NULL, *b;
-    char p[256], bp[256];
+    char base[256], p[256], bp[256];
     int rc, i = 0, n;
 
     if ((rc = fw__json_arr(params, path, "brackets", FW__REQUIRED, FW__TAX_MAX_BRACKETS, &arr,
                            err)) != FW_OK)
         return rc;
-    fw__json_path(p, sizeof(p), path, "brackets");
+    fw__json_path(base, sizeof(base), path, "brackets");
     n = cJSON_GetArraySize(arr);
     if (n < 1)
-        return fw__error_set(err, FW_EINVAL, p, "must hold at least one bracket");
+        return fw__error_set(err, FW_EINVAL, base, "must hold at least one bracket");
     cJSON_ArrayForEach(b, arr) {
         struct fw__tax_bracket *k = &r->brackets[i];
-        fw__json_path_index(bp, sizeof(bp), p, (size_t)i);
+        fw__json_path_index(bp, sizeof(bp), base, (size_t)i);
         if (!cJSON_IsObject(b))
             return fw__error_set(err, FW_EINVAL, bp, "must be an object");
         k->up_to_fen = -1;
@@ -83,7 +83,6 @@ static int parse_brackets(const cJSON *params, const char *path, struct fw__tax_
         i++;
     }
     r->nbrackets = n;
-    fw__json_path(p, sizeof(p), path, "brackets");
     return FW_OK;
 }
 
