@@ -509,15 +509,18 @@ static int warn(fw_ctx *ctx, fw_id worker, const char *code, const char *period,
                        "ittii", worker, code, period, amount, fw_ctx_now(ctx));
 }
 
-/* Warnings after a withholding: VAT became due this month; 5,000,000 over 12 months (16号). */
+/* Warnings after a withholding: the month's sales reached the VAT threshold; 5,000,000 over
+ * 12 months (16号). */
 static int add_warnings(fw_tax_calc *c, const struct plan *p, fw_error **err)
 {
     const struct fw__tax_rule *g = fw__tax_rule_at(c->rules, c->nrules, FW__TAX_RULE_PLATFORM_GUIDANCE, c->at_ms);
+    const struct fw__tax_rule *v = fw__tax_rule_at(c->rules, c->nrules, FW__TAX_RULE_VAT_RELIEF, c->at_ms);
     char from[16];
     int64_t sum = 0;
     int y = p->year, m = p->month - 11, rc;
 
-    if (p->mon.vat > 0 && (rc = warn(c->ctx, p->worker, "vat_threshold_reached", p->period, p->mon.gross, err)) != FW_OK)
+    if (v && v->threshold_fen > 0 && p->mon.vat > 0 && p->month_sales >= v->threshold_fen &&
+        (rc = warn(c->ctx, p->worker, "vat_threshold_reached", p->period, p->mon.gross, err)) != FW_OK)
         return rc;
     if (!g)
         return FW_OK;

@@ -276,9 +276,29 @@ static void workers_see_only_their_own(void **state)
     assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_tax_withholding"), 1);
 }
 
+/* The VAT collection mode (agency filing or payer withholding, cn-rules §2.3) is a policy
+ * recorded on each withholding; the amounts are the same. */
+static void vat_collection_mode_is_recorded(void **state)
+{
+    fw_ctx *ctx = *state;
+    fw_error *err = NULL;
+    char *out = NULL;
+
+    assert_rc(fw_tax_set_policy(ctx, "vat.collection", "withholding", &err), FW_OK, &err);
+    assert_int_equal(withhold(ctx, 7, "nov", 10100000, day(2026, 11, 2)).vat_fen, 100000);
+    assert_rc(fw_tax_withholding_get(ctx, "nov", &out, NULL, &err), FW_OK, &err);
+    assert_non_null(strstr(out, "\"vat_collection\":\"withholding\""));
+    fw_free(out);
+    /* From 2028 no threshold is in force: VAT is due, yet no threshold warning. */
+    assert_int_equal(withhold(ctx, 8, "y28", 103000, day(2028, 1, 5)).vat_fen, 3000);
+    assert_rc(fw_tax_warnings(ctx, 8, &out, NULL, &err), FW_OK, &err);
+    assert_string_equal(out, "[]");
+    fw_free(out);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, test_setup_admin, test_teardown_ctx)
 TEST_MAIN(T(withholding_is_recorded_explained_and_audited), T(payment_ref_is_idempotent),
           T(earlier_month_after_a_later_one_is_refused), T(reversal_recomputes_cumulative_figures),
           T(reversal_uses_the_rules_of_the_original_period), T(declared_period_is_closed),
           T(thresholds_produce_warnings), T(quote_matches_the_next_withholding),
-          T(workers_see_only_their_own))
+          T(workers_see_only_their_own), T(vat_collection_mode_is_recorded))
