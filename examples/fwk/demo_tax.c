@@ -1,5 +1,6 @@
 /* Demo step: a worker's three months of payments with cumulative IIT withholding (STA 2025
- * No. 16), the month's declaration filed and accepted, the withheld tax paid (R-7.7, R-7.8). */
+ * No. 16), the month's declaration filed and accepted, the withheld tax paid, and the signed
+ * tax-payment certificate issued and verified (R-7.7.a-c, R-7.8). */
 #include <stdio.h>
 #include <string.h>
 
@@ -23,7 +24,9 @@ static int64_t mid_month(int month)
 int demo_tax(struct demo *d)
 {
     static const int64_t pay[3] = { 2000000, 2000000, 3000000 };
-    fw_id worker = d->worker_id ? d->worker_id : 1001, decl = 0, payment = 0;
+    fw_id worker = d->worker_id ? d->worker_id : 1001, decl = 0, payment = 0, cert = 0;
+    uint8_t pk[32], *doc = NULL;
+    size_t doc_len = 0;
     fw_error *err = NULL;
     char ref[64], key[64], b1[32], b2[32], *json = NULL;
     int64_t withheld = 0;
@@ -61,6 +64,20 @@ int demo_tax(struct demo *d)
                                     &err);
     if (rc == FW_OK)
         printf("  withheld tax paid to the tax bureau (payment %lld)\n", (long long)payment);
+    if (rc == FW_OK)
+        rc = fw_ctx_set_actor(d->ctx, FW_ROLE_TAX_AGENT, 0, "demo-tax-agent", &err);
+    if (rc == FW_OK)
+        rc = fw_tax_certificate_issue(d->ctx, worker, "2026-03", &cert, &err);
+    if (rc == FW_OK)
+        rc = fw_tax_certificate_download(d->ctx, cert, &doc, &doc_len, &err);
+    if (rc == FW_OK)
+        rc = fw_audit_public_key(d->ctx, pk, &err);
+    if (rc == FW_OK)
+        rc = fw_tax_certificate_verify(doc, doc_len, pk, &err);
+    if (rc == FW_OK)
+        printf("  certificate %lld issued for 2026-03 (%zu bytes); its Ed25519 signature verifies offline\n",
+               (long long)cert, doc_len);
+    fw_free(doc);
     if (rc == FW_OK)
         rc = fw_ctx_set_actor(d->ctx, FW_ROLE_ADMIN, 0, "demo-admin", &err);
     return rc == FW_OK ? 0 : fwk_fail("tax", rc, err);

@@ -379,8 +379,9 @@ FW_EXTERN(int) fw_tax_certificate_record(fw_ctx *ctx, const char *json, size_t j
                                          fw_id *out_id, fw_error **err);
 
 /**
- * A certificate's metadata: {"id","worker_id","period","certificate_no","origin",
- * "content_type","size","sha256"}. Workers read only their own.
+ * A certificate's metadata: {"id","worker_id","period","certificate_no",
+ * "origin":"provider|operator|platform","content_type","size","sha256"}. Workers read only
+ * their own.
  * @return FW_OK; FW_ENOTFOUND; FW_EPERM; FW_ENOMEM.
  */
 FW_EXTERN(int) fw_tax_certificate_get(fw_ctx *ctx, fw_id certificate_id, char **out_json,
@@ -392,6 +393,41 @@ FW_EXTERN(int) fw_tax_certificate_get(fw_ctx *ctx, fw_id certificate_id, char **
  */
 FW_EXTERN(int) fw_tax_certificate_download(fw_ctx *ctx, fw_id certificate_id, uint8_t **out_doc,
                                            size_t *out_len, fw_error **err);
+
+/**
+ * Issues the platform's own certificate of tax withheld and paid for a worker and period, from
+ * the newest accepted declaration with a line for the worker, once its payment is PAID. The
+ * document (content type application/json) is {"certificate":{"format":
+ * "flexwork-tax-certificate","version":1,"certificate_no","worker_id","period",
+ * "declaration_id","declaration_version","receipt_no","bank_ref","income_fen","iit_fen",
+ * "vat_fen","surcharge_fen","total_fen","issued_ms","public_key"},"signature":"<hex>"}: an
+ * Ed25519 signature by the platform key (fw_audit_public_key()) over the exact bytes of the
+ * certificate object. Issuing again returns the same certificate. Audited.
+ * @return FW_OK; FW_EINVAL for a bad worker_id or period; FW_ENOTFOUND when no accepted
+ *         declaration of the period has a line for the worker; FW_ESTATE when its tax is not
+ *         paid yet; FW_EPERM. On failure the store is unchanged.
+ */
+FW_EXTERN(int) fw_tax_certificate_issue(fw_ctx *ctx, fw_id worker_id, const char *period,
+                                        fw_id *out_id, fw_error **err);
+
+/**
+ * Verifies a platform-issued certificate document offline against the platform's public key.
+ * @param doc, len     the document as downloaded.
+ * @param public_key   32 bytes (fw_audit_public_key() of the issuing store).
+ * @return FW_OK; FW_EAUTH when the signature does not verify (an edited or forged document,
+ *         or another key); FW_EINVAL when the bytes are not such a certificate.
+ */
+FW_EXTERN(int) fw_tax_certificate_verify(const uint8_t *doc, size_t len, const uint8_t public_key[32],
+                                         fw_error **err);
+
+/**
+ * A printable plain-text rendering of a platform-issued certificate (amounts in yuan).
+ * @param[out] out_text  the caller frees it with fw_free(); @param[out] out_len optional.
+ * @return FW_OK; FW_ENOTFOUND; FW_ESTATE for a certificate not issued by the platform;
+ *         FW_EPERM (workers render only their own); FW_ENOMEM.
+ */
+FW_EXTERN(int) fw_tax_certificate_render(fw_ctx *ctx, fw_id certificate_id, char **out_text,
+                                         size_t *out_len, fw_error **err);
 
 FW_END_DECL
 #endif

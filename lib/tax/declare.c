@@ -21,6 +21,7 @@
 #include "core/error.h"
 #include "core/idem.h"
 #include "core/json.h"
+#include "core/money.h"
 #include "tax/tax.h"
 
 #define DOC_MAX (8u * 1024u * 1024u)
@@ -769,7 +770,7 @@ static int cert_owner(fw_ctx *ctx, fw_id id, int64_t *worker, fw_error **err)
 
 int fw_tax_certificate_get(fw_ctx *ctx, fw_id certificate_id, char **out_json, size_t *out_len, fw_error **err)
 {
-    static const char *const origins[] = { "", "provider", "operator" };
+    static const char *const origins[] = { "", "provider", "operator", "platform" };
     fw__stmt *s = NULL;
     int64_t worker = 0;
     cJSON *o;
@@ -795,7 +796,8 @@ int fw_tax_certificate_get(fw_ctx *ctx, fw_id certificate_id, char **out_json, s
     fw__json_add_i64(o, "worker_id", worker);
     cJSON_AddStringToObject(o, "period", fw__db_col_text(s, 0));
     cJSON_AddStringToObject(o, "certificate_no", fw__db_col_text(s, 1));
-    cJSON_AddStringToObject(o, "origin", origins[fw__db_col_i64(s, 2) == 1 ? 1 : 2]);
+    cJSON_AddStringToObject(o, "origin", origins[fw__db_col_i64(s, 2) >= 1 && fw__db_col_i64(s, 2) <= 3
+                                                     ? fw__db_col_i64(s, 2) : 2]);
     cJSON_AddStringToObject(o, "content_type", fw__db_col_text(s, 3));
     fw__json_add_i64(o, "size", fw__db_col_i64(s, 4));
     fw__json_add_hex(o, "sha256", fw__db_col_blob(s, 5), fw__db_col_bytes(s, 5));
@@ -994,4 +996,227 @@ int fw_tax_warnings(fw_ctx *ctx, fw_id worker_id, char **out_json, size_t *out_l
         return rc == FW__ROW ? fw__error_nomem(err) : rc;
     }
     return fw__json_out(arr, out_json, out_len, err);
+}
+
+/* ---- certificates issued by the platform --------------------------------------------------- */
+
+#define CERT_HEAD "{\"certificate\":"
+#define CERT_SIG ",\"signature\":\""
+
+/*
+ * The document is {"certificate":<payload>,"signature":"<hex>"}; the Ed25519 signature covers
+ * the payload's exact bytes, so a verifier needs no JSON canonicalisation and any edit fails.
+ */
+static int cert_issue_work(fw_ctx *ctx, fw_id worker_id, const char *period, fw_id *out_id, fw_error **err)
+{
+    fw__stmt *s = NULL;
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES], sig[crypto_sign_BYTES];
+    unsigned char digest[32];
+    char no[96], sig_hex[2 * crypto_sign_BYTES + 1], *payload = NULL, *doc = NULL;
+    const char *receipt, *bank;
+    int64_t decl = 0, version = 0, income = 0, iit = 0, vat = 0, sur = 0, paid = 0;
+    cJSON *p = NULL, *a;
+    size_t plen, dlen;
+    fw_id id = 0;
+    int rc;
+
+    rc = fw__db_query(ctx, &s, err,
+                      "SELECT d.id, d.version, d.receipt_no, l.income_fen, l.iit_fen, l.vat_fen, "
+                      "l.city_fen + l.education_fen + l.local_fen FROM fw_tax_declaration d "
+                      "JOIN fw_tax_declaration_line l ON l.declaration_id = d.id "
+                      "WHERE d.period = ? AND d.state = 3 AND l.worker_id = ? ORDER BY d.version DESC LIMIT 1",
+                      "ti", period, worker_id);
+    if (rc != FW_OK)
+        return rc;
+    if ((rc = fw__db_step(s, err)) != FW__ROW) {
+        fw__db_done(s);
+        return rc < 0 ? rc : fw__error_set(err, FW_ENOTFOUND, "period", "no accepted declaration of %s has a "
+                                           "line for worker %lld", period, (long long)worker_id);
+    }
+    decl = fw__db_col_i64(s, 0);
+    version = fw__db_col_i64(s, 1);
+    receipt = fw__db_col_text(s, 2);
+    if (!(p = cJSON_CreateObject())) {
+        fw__db_done(s);
+        return fw__error_nomem(err);
+    }
+    snprintf(no, sizeof(no), "FW-%s-%lld-%lld", period, (long long)worker_id, (long long)decl);
+    cJSON_AddStringToObject(p, "format", "flexwork-tax-certificate");
+    fw__json_add_i64(p, "version", 1);
+    cJSON_AddStringToObject(p, "certificate_no", no);
+    fw__json_add_i64(p, "worker_id", worker_id);
+    cJSON_AddStringToObject(p, "period", period);
+    fw__json_add_i64(p, "declaration_id", decl);
+    fw__json_add_i64(p, "declaration_version", version);
+    cJSON_AddStringToObject(p, "receipt_no", receipt ? receipt : "");
+    income = fw__db_col_i64(s, 3);
+    iit = fw__db_col_i64(s, 4);
+    vat = fw__db_col_i64(s, 5);
+    sur = fw__db_col_i64(s, 6);
+    fw__db_done(s);
+    if (fw__db_i64(ctx, &id, NULL, "SELECT id FROM fw_tax_certificate WHERE certificate_no = ?", "t", no) == FW_OK) {
+        cJSON_Delete(p);
+        *out_id = id;    /* issued before: the same certificate */
+        return FW_OK;
+    }
+    rc = fw__db_query(ctx, &s, err, "SELECT bank_ref FROM fw_tax_payment WHERE declaration_id = ? AND state = 2",
+                      "i", decl);
+    if (rc == FW_OK && (rc = fw__db_step(s, err)) == FW__ROW) {
+        bank = fw__db_col_text(s, 0);
+        cJSON_AddStringToObject(p, "bank_ref", bank ? bank : "");
+        paid = 1;
+    }
+    fw__db_done(s);
+    if (rc < 0) {
+        cJSON_Delete(p);
+        return rc;
+    }
+    if (!paid) {
+        cJSON_Delete(p);
+        return fw__error_set(err, FW_ESTATE, "period", "the tax withheld under declaration %lld is not paid yet; "
+                             "a certificate follows the payment (fw_tax_pay)", (long long)decl);
+    }
+    fw__json_add_i64(p, "income_fen", income);
+    fw__json_add_i64(p, "iit_fen", iit);
+    fw__json_add_i64(p, "vat_fen", vat);
+    fw__json_add_i64(p, "surcharge_fen", sur);
+    fw__json_add_i64(p, "total_fen", iit + vat + sur);
+    fw__json_add_i64(p, "issued_ms", fw_ctx_now(ctx));
+    crypto_sign_seed_keypair(pk, sk, fw__ctx_key(ctx, FW__KEY_SIGN));
+    fw__json_add_hex(p, "public_key", pk, sizeof(pk));
+    payload = cJSON_PrintUnformatted(p);
+    cJSON_Delete(p);
+    if (!payload) {
+        sodium_memzero(sk, sizeof(sk));
+        return fw__error_nomem(err);
+    }
+    plen = strlen(payload);
+    crypto_sign_detached(sig, NULL, (const unsigned char *)payload, plen, sk);
+    sodium_memzero(sk, sizeof(sk));
+    sodium_bin2hex(sig_hex, sizeof(sig_hex), sig, sizeof(sig));
+    dlen = strlen(CERT_HEAD) + plen + strlen(CERT_SIG) + strlen(sig_hex) + 2;
+    if (!(doc = malloc(dlen + 1))) {
+        cJSON_free(payload);
+        return fw__error_nomem(err);
+    }
+    snprintf(doc, dlen + 1, "%s%s%s%s\"}", CERT_HEAD, payload, CERT_SIG, sig_hex);
+    cJSON_free(payload);
+    crypto_hash_sha256(digest, (const unsigned char *)doc, dlen);
+    rc = fw__db_exec(ctx, err, "INSERT INTO fw_tax_certificate(worker_id, period, certificate_no, origin, "
+                     "content_type, document, digest, created_ms) VALUES(?, ?, ?, 3, 'application/json', ?, ?, ?)",
+                     "ittbbi", worker_id, period, no, doc, dlen, digest, sizeof(digest), fw_ctx_now(ctx));
+    free(doc);
+    if (rc != FW_OK)
+        return rc;
+    id = fw__db_last_id(ctx);
+    a = cJSON_CreateObject();
+    fw__json_add_i64(a, "worker_id", worker_id);
+    cJSON_AddStringToObject(a, "period", period);
+    cJSON_AddStringToObject(a, "certificate_no", no);
+    fw__json_add_hex(a, "sha256", digest, sizeof(digest));
+    if ((rc = audit_simple(ctx, "tax.certificate.issue", "tax_certificate", id, a, err)) == FW_OK)
+        *out_id = id;
+    return rc;
+}
+
+int fw_tax_certificate_issue(fw_ctx *ctx, fw_id worker_id, const char *period, fw_id *out_id, fw_error **err)
+{
+    fw_id id = 0;
+    int rc;
+
+    if (!ctx || !out_id)
+        return fw__error_set(err, FW_EINVAL, NULL, "ctx and out_id are required");
+    if (worker_id <= 0)
+        return fw__error_set(err, FW_EINVAL, "worker_id", "must be a worker's id (> 0), got %lld", (long long)worker_id);
+    if ((rc = fw__authz_require(ctx, "tax.certificate", err)) != FW_OK || (rc = check_period(period, err)) != FW_OK)
+        return rc;
+    if ((rc = fw__tx_begin(ctx, err)) != FW_OK)
+        return rc;
+    rc = cert_issue_work(ctx, worker_id, period, &id, err);
+    if ((rc = fw__tx_end(ctx, rc, err)) == FW_OK)
+        *out_id = id;
+    return rc;
+}
+
+int fw_tax_certificate_verify(const uint8_t *doc, size_t len, const uint8_t public_key[32], fw_error **err)
+{
+    const char *text = (const char *)doc, *sig_at = NULL, *s;
+    unsigned char sig[crypto_sign_BYTES];
+    size_t head = strlen(CERT_HEAD), tail = strlen(CERT_SIG), hexlen = 2 * crypto_sign_BYTES, plen;
+    size_t bin = 0;
+
+    if (!doc || !public_key)
+        return fw__error_set(err, FW_EINVAL, NULL, "doc and public_key are required");
+    if (len < head + tail + hexlen + 2 || memcmp(text, CERT_HEAD, head) != 0 ||
+        memcmp(text + len - 2, "\"}", 2) != 0)
+        return fw__error_set(err, FW_EINVAL, "doc", "is not a platform tax certificate "
+                             "({\"certificate\":{...},\"signature\":\"...\"})");
+    s = text + len - 2 - hexlen - tail;
+    if (memcmp(s, CERT_SIG, tail) == 0)
+        sig_at = s;
+    if (!sig_at || sodium_hex2bin(sig, sizeof(sig), sig_at + tail, hexlen, NULL, &bin, NULL) != 0 ||
+        bin != sizeof(sig))
+        return fw__error_set(err, FW_EINVAL, "doc", "the certificate's signature must be %zu hex digits", hexlen);
+    plen = (size_t)(sig_at - text) - head;
+    if (crypto_sign_verify_detached(sig, (const unsigned char *)text + head, plen, public_key) != 0)
+        return fw__error_set(err, FW_EAUTH, "doc", "the certificate's signature does not verify with this key: "
+                             "it was altered or signed by another platform");
+    return FW_OK;
+}
+
+int fw_tax_certificate_render(fw_ctx *ctx, fw_id certificate_id, char **out_text, size_t *out_len,
+                              fw_error **err)
+{
+    uint8_t *doc = NULL;
+    size_t len = 0, cap;
+    cJSON *root = NULL, *p;
+    char *text, b[5][32];
+    int rc;
+
+    if (!out_text)
+        return fw__error_set(err, FW_EINVAL, NULL, "out_text is required");
+    if ((rc = fw_tax_certificate_download(ctx, certificate_id, &doc, &len, err)) != FW_OK)
+        return rc;
+    root = cJSON_ParseWithLength((const char *)doc, len);
+    free(doc);
+    p = cJSON_GetObjectItemCaseSensitive(root, "certificate");
+    if (!cJSON_IsObject(p) || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(p, "certificate_no"))) {
+        cJSON_Delete(root);
+        return fw__error_set(err, FW_ESTATE, "certificate_id", "certificate %lld was not issued by the platform; "
+                             "download its document instead", (long long)certificate_id);
+    }
+#define F(name) ((int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(p, name)))
+#define S(name) (cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, name)) ? \
+                 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, name)) : "")
+    cap = 2048;
+    if (!(text = malloc(cap))) {
+        cJSON_Delete(root);
+        return fw__error_nomem(err);
+    }
+    snprintf(text, cap,
+             "Tax payment certificate (完税证明)\n"
+             "Certificate no.:      %s\n"
+             "Worker:               %lld\n"
+             "Tax period:           %s\n"
+             "Declaration:          %lld (version %lld), receipt %s\n"
+             "Paid, bank reference: %s\n"
+             "Income:               %s\n"
+             "IIT withheld:         %s\n"
+             "VAT:                  %s\n"
+             "Surcharges:           %s\n"
+             "Total paid:           %s\n"
+             "Signed by the platform key %s (Ed25519); verify with fw_tax_certificate_verify().\n",
+             S("certificate_no"), (long long)F("worker_id"), S("period"), (long long)F("declaration_id"),
+             (long long)F("declaration_version"), S("receipt_no"), S("bank_ref"),
+             fw__money_format(F("income_fen"), b[0], sizeof(b[0])), fw__money_format(F("iit_fen"), b[1], sizeof(b[1])),
+             fw__money_format(F("vat_fen"), b[2], sizeof(b[2])),
+             fw__money_format(F("surcharge_fen"), b[3], sizeof(b[3])),
+             fw__money_format(F("total_fen"), b[4], sizeof(b[4])), S("public_key"));
+#undef F
+#undef S
+    cJSON_Delete(root);
+    *out_text = text;
+    if (out_len)
+        *out_len = strlen(text);
+    return FW_OK;
 }

@@ -331,7 +331,69 @@ static void certificates_are_stored_and_downloaded(void **state)
     assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_audit WHERE action = 'tax.certificate'"), 2);
 }
 
+/* R-7.7.c: the platform issues a signed certificate once the withheld tax is paid; an edited
+ * or forged document fails verification. */
+static void platform_certificate_is_signed_and_verifies(void **state)
+{
+    fw_ctx *ctx = *state;
+    fw_error *err = NULL;
+    fw_id decl, pay = 0, cert = 0, again = 0;
+    uint8_t pk[32], other[32], *doc = NULL;
+    size_t len = 0;
+    char *text = NULL, *at;
+
+    withhold(ctx, 9, "d", 10100000, day(2026, 3, 21));
+    assert_int_equal(fw_tax_certificate_issue(ctx, 9, "2026-03", &cert, &err), FW_ENOTFOUND);
+    assert_string_equal(fw_error_message(err), "period: no accepted declaration of 2026-03 has a line for worker 9");
+    fw_error_free(err);
+    err = NULL;
+    decl = build(ctx, "2026-03");
+    assert_rc(fw_tax_declaration_submit(ctx, decl, &err), FW_OK, &err);
+    assert_rc(fw_tax_declaration_resolve(ctx, decl, "{\"status\":\"accepted\",\"receipt_no\":\"R-3\"}", (size_t)-1,
+                                         &err), FW_OK, &err);
+    assert_int_equal(fw_tax_certificate_issue(ctx, 9, "2026-03", &cert, &err), FW_ESTATE);
+    fw_error_free(err);
+    err = NULL;
+    assert_rc(fw_tax_pay(ctx, decl, "k", &pay, &err), FW_OK, &err);
+    assert_rc(fw_tax_payment_resolve(ctx, pay, "{\"status\":\"paid\",\"bank_ref\":\"B-9\"}", (size_t)-1, &err),
+              FW_OK, &err);
+    assert_rc(fw_tax_certificate_issue(ctx, 9, "2026-03", &cert, &err), FW_OK, &err);
+    assert_rc(fw_tax_certificate_issue(ctx, 9, "2026-03", &again, &err), FW_OK, &err);
+    assert_int_equal(again, cert);
+
+    assert_rc(fw_tax_certificate_download(ctx, cert, &doc, &len, &err), FW_OK, &err);
+    assert_rc(fw_audit_public_key(ctx, pk, &err), FW_OK, &err);
+    assert_rc(fw_tax_certificate_verify(doc, len, pk, &err), FW_OK, &err);
+    assert_non_null(strstr((char *)doc, "\"iit_fen\":498000,\"vat_fen\":100000,\"surcharge_fen\":6000,"
+                                        "\"total_fen\":604000"));
+    /* Edit one digit of the IIT: the signature no longer verifies. */
+    at = strstr((char *)doc, "\"iit_fen\":498000");
+    at[11] = '1';
+    assert_int_equal(fw_tax_certificate_verify(doc, len, pk, &err), FW_EAUTH);
+    fw_error_free(err);
+    err = NULL;
+    at[11] = '9';
+    assert_rc(fw_tax_certificate_verify(doc, len, pk, &err), FW_OK, &err);
+    memset(other, 7, sizeof(other));
+    assert_int_equal(fw_tax_certificate_verify(doc, len, other, &err), FW_EAUTH);
+    fw_error_free(err);
+    err = NULL;
+    assert_int_equal(fw_tax_certificate_verify((const uint8_t *)"{}", 2, pk, &err), FW_EINVAL);
+    fw_error_free(err);
+    err = NULL;
+    fw_free(doc);
+
+    assert_rc(fw_tax_certificate_render(ctx, cert, &text, NULL, &err), FW_OK, &err);
+    assert_non_null(strstr(text, "Certificate no.:      FW-2026-03-9-1\n"));
+    assert_non_null(strstr(text, "IIT withheld:         4980.00\n"));
+    assert_non_null(strstr(text, "Total paid:           6040.00\n"));
+    assert_non_null(strstr(text, "Paid, bank reference: B-9\n"));
+    fw_free(text);
+    assert_int_equal(q(ctx, "SELECT origin FROM fw_tax_certificate WHERE id = 1"), 3);
+    assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_audit WHERE action = 'tax.certificate.issue'"), 1);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, test_setup_admin, test_teardown_ctx)
 TEST_MAIN(T(declaration_is_built_from_the_period_records), T(declaration_states_and_versions),
           T(declaration_through_the_provider), T(withheld_tax_is_paid),
-          T(certificates_are_stored_and_downloaded))
+          T(certificates_are_stored_and_downloaded), T(platform_certificate_is_signed_and_verifies))
