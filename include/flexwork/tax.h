@@ -322,6 +322,18 @@ FW_EXTERN(int) fw_tax_declaration_get(fw_ctx *ctx, fw_id declaration_id, char **
                                       size_t *out_len, fw_error **err);
 
 /**
+ * The declaration's lines as CSV (RFC 4180, CRLF, amounts in yuan with two decimals), one line
+ * per worker in the shape of the withholding return: period, version, worker_id, records,
+ * income, cum_income, cum_expense, cum_deduction, iit_withheld, cum_iit_withheld, vat,
+ * city_maintenance, education, local_education. Workers appear by id: the host joins names
+ * and masked ID numbers from the party records.
+ * @param[out] out_csv  the caller frees it with fw_free(); @param[out] out_len optional.
+ * @return FW_OK; FW_ENOTFOUND; FW_EPERM; FW_ENOMEM. On failure outputs are untouched.
+ */
+FW_EXTERN(int) fw_tax_declaration_export_csv(fw_ctx *ctx, fw_id declaration_id, char **out_csv,
+                                             size_t *out_len, fw_error **err);
+
+/**
  * The newest version of a period's declaration.
  * @return FW_OK; FW_EINVAL for a bad period; FW_ENOTFOUND when none was built; FW_EPERM.
  */

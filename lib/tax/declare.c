@@ -1220,3 +1220,61 @@ int fw_tax_certificate_render(fw_ctx *ctx, fw_id certificate_id, char **out_text
         *out_len = strlen(text);
     return FW_OK;
 }
+
+/* ---- export --------------------------------------------------------------------------------- */
+
+int fw_tax_declaration_export_csv(fw_ctx *ctx, fw_id declaration_id, char **out_csv, size_t *out_len,
+                                  fw_error **err)
+{
+    static const char header[] = "period,version,worker_id,records,income,cum_income,cum_expense,"
+                                 "cum_deduction,iit_withheld,cum_iit_withheld,vat,city_maintenance,"
+                                 "education,local_education\r\n";
+    struct decl d;
+    fw__stmt *s = NULL;
+    char *buf, *grown, b[10][32];
+    size_t len, cap = 4096;
+    int n, i, rc;
+
+    if (!ctx || !out_csv)
+        return fw__error_set(err, FW_EINVAL, NULL, "ctx and out_csv are required");
+    if ((rc = fw__authz_require(ctx, "tax.declare_read", err)) != FW_OK ||
+        (rc = decl_read(ctx, declaration_id, &d, err)) != FW_OK)
+        return rc;
+    if (!(buf = malloc(cap)))
+        return fw__error_nomem(err);
+    memcpy(buf, header, sizeof(header));
+    len = sizeof(header) - 1;
+    if ((rc = fw__db_query(ctx, &s, err,
+                           "SELECT worker_id, records, income_fen, cum_income_fen, cum_expense_fen, cum_deduction_fen, "
+                           "iit_fen, cum_withheld_fen, vat_fen, city_fen, education_fen, local_fen "
+                           "FROM fw_tax_declaration_line WHERE declaration_id = ? ORDER BY worker_id", "i",
+                           declaration_id)) != FW_OK) {
+        free(buf);
+        return rc;
+    }
+    while ((rc = fw__db_step(s, err)) == FW__ROW) {
+        for (i = 0; i < 10; i++)
+            fw__money_format(fw__db_col_i64(s, i + 2), b[i], sizeof(b[i]));
+        if (cap - len < 512) {
+            if (!(grown = realloc(buf, cap * 2))) {
+                rc = FW_ENOMEM;
+                break;
+            }
+            buf = grown;
+            cap *= 2;
+        }
+        n = snprintf(buf + len, cap - len, "%s,%lld,%lld,%lld,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\r\n", d.period,
+                     (long long)d.version, (long long)fw__db_col_i64(s, 0), (long long)fw__db_col_i64(s, 1),
+                     b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9]);
+        len += (size_t)n;
+    }
+    fw__db_done(s);
+    if (rc != FW__DONE) {
+        free(buf);
+        return rc == FW_ENOMEM ? fw__error_nomem(err) : rc;
+    }
+    *out_csv = buf;
+    if (out_len)
+        *out_len = len;
+    return FW_OK;
+}

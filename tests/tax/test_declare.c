@@ -105,6 +105,13 @@ static void declaration_is_built_from_the_period_records(void **state)
     fw_free(out);
     assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_audit WHERE action = 'tax.declaration.build'"), 1);
 
+    assert_rc(fw_tax_declaration_export_csv(ctx, id, &out, NULL, &err), FW_OK, &err);
+    assert_string_equal(out, "period,version,worker_id,records,income,cum_income,cum_expense,cum_deduction,"
+                             "iit_withheld,cum_iit_withheld,vat,city_maintenance,education,local_education\r\n"
+                             "2026-03,1,7,3,10000.00,30000.00,6000.00,10000.00,90.00,420.00,0.00,0.00,0.00,0.00\r\n"
+                             "2026-03,1,9,1,100000.00,100000.00,20000.00,5000.00,4980.00,4980.00,1000.00,35.00,"
+                             "15.00,10.00\r\n");
+    fw_free(out);
     assert_int_equal(fw_tax_declaration_build(ctx, "2026-13", &id, &err), FW_EINVAL);
     assert_string_equal(fw_error_message(err), "period: must be a month \"YYYY-MM\", got \"2026-13\"");
     fw_error_free(err);
