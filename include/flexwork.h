@@ -12,6 +12,7 @@
 #include <flexwork/ctx.h>
 #include <flexwork/audit.h>
 #include <flexwork/vault.h>
+#include <flexwork/tax.h>
 #include <flexwork/sys/provider.h>
 
 #endif

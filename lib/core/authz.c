@@ -46,6 +46,16 @@ static const struct rule rules[] = {
     /* fee */
 
     /* tax */
+    { "tax.calc",           READERS | R(SYSTEM) | R(WORKER) },
+    { "tax.read",           READERS | R(SYSTEM) | R(WORKER) },
+    { "tax.rules_load",     R(ADMIN) | R(TAX_AGENT) },
+    { "tax.policy",         R(ADMIN) | R(TAX_AGENT) },
+    { "tax.withhold",       R(ADMIN) | R(FINANCE) | R(TAX_AGENT) | R(SYSTEM) },
+    { "tax.reverse",        R(ADMIN) | R(FINANCE) | R(TAX_AGENT) | R(SYSTEM) },
+    { "tax.declare",        R(ADMIN) | R(TAX_AGENT) | R(SYSTEM) },
+    { "tax.declare_read",   READERS | R(SYSTEM) },
+    { "tax.pay",            R(ADMIN) | R(FINANCE) | R(TAX_AGENT) | R(SYSTEM) },
+    { "tax.certificate",    R(ADMIN) | R(OPERATOR) | R(TAX_AGENT) | R(SYSTEM) },
 
     /* risk */
 

@@ -1,0 +1,406 @@
+/*
+ * Declarations (R-7.7.b, R-5.7), payment of withheld tax (R-7.8) and certificates (R-7.7.c),
+ * with and without a tax provider.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+#include "core/clock.h"
+#include "core/db.h"
+#include "tax/tax.h"
+
+static int64_t day(int y, int m, int d)
+{
+    int64_t ms = 0;
+    assert_int_equal(fw__cst_from_date(y, m, d, &ms), FW_OK);
+    return ms + 12LL * 3600 * 1000;
+}
+
+static int64_t q(fw_ctx *ctx, const char *sql)
+{
+    int64_t n = -1;
+    assert_int_equal(fw__db_i64(ctx, &n, NULL, sql, ""), FW_OK);
+    return n;
+}
+
+static void withhold(fw_ctx *ctx, fw_id worker, const char *ref, int64_t gross, int64_t at)
+{
+    struct fw__tax_result r;
+    fw_error *err = NULL;
+    assert_rc(fw__tax_withhold(ctx, worker, ref, gross, at, &r, &err), FW_OK, &err);
+}
+
+/* A fake tax bureau: answers with a fixed reply and code, remembers the last request. */
+struct fake {
+    int rc;
+    const char *reply;
+    char last[4096];
+    int calls;
+};
+
+static int fake_call(const char *req, size_t len, fw_reply *reply, void *payload)
+{
+    struct fake *f = payload;
+    snprintf(f->last, sizeof(f->last), "%.*s", (int)len, req);
+    f->calls++;
+    if (f->reply)
+        fw_reply_set(reply, f->reply, strlen(f->reply));
+    return f->rc;
+}
+
+static void use_provider(fw_ctx *ctx, struct fake *f)
+{
+    fw_tax_provider p = { FW_TAX_PROVIDER_VERSION, f, NULL, fake_call, fake_call, fake_call };
+    fw_error *err = NULL;
+    assert_rc(fw_ctx_set_tax_provider(ctx, &p, &err), FW_OK, &err);
+}
+
+static fw_id build(fw_ctx *ctx, const char *period)
+{
+    fw_error *err = NULL;
+    fw_id id = 0;
+    assert_rc(fw_tax_declaration_build(ctx, period, &id, &err), FW_OK, &err);
+    return id;
+}
+
+static char *get(fw_ctx *ctx, fw_id id)
+{
+    fw_error *err = NULL;
+    char *out = NULL;
+    assert_rc(fw_tax_declaration_get(ctx, id, &out, NULL, &err), FW_OK, &err);
+    return out;
+}
+
+/* .b: one line per worker from the period's withholding records, reversals included. */
+static void declaration_is_built_from_the_period_records(void **state)
+{
+    fw_ctx *ctx = *state;
+    fw_error *err = NULL;
+    char *out;
+    fw_id id;
+
+    withhold(ctx, 7, "a", 2000000, day(2026, 2, 10));
+    withhold(ctx, 7, "b", 2000000, day(2026, 3, 5));
+    withhold(ctx, 7, "c", 1000000, day(2026, 3, 20));
+    withhold(ctx, 9, "d", 10100000, day(2026, 3, 21));
+    assert_rc(fw_tax_reverse(ctx, "a", day(2026, 3, 25), NULL, &err), FW_OK, &err);
+    id = build(ctx, "2026-03");
+    out = get(ctx, id);
+    /* Worker 7: b (m2: 40,000 -> 22,000 -> 660 - 330 = 330) + c (50,000 -> 30,000 -> 900 - 660 = 240)
+     * + the reversal of a (50,000 - 20,000 = 30,000 over 2 months -> 14,000 -> 420 - 900 = -480). */
+    assert_non_null(strstr(out, "{\"worker_id\":7,\"records\":3,\"gross_fen\":1000000,\"income_fen\":1000000,"
+                                "\"iit_fen\":9000,\"vat_fen\":0,\"city_maintenance_fen\":0,\"education_fen\":0,"
+                                "\"local_education_fen\":0,\"cum_income_fen\":3000000,\"cum_expense_fen\":600000,"
+                                "\"cum_deduction_fen\":1000000,\"cum_withheld_fen\":42000}"));
+    /* Worker 9: 101,000 -> sales 100,000 taxed (2026 reading): VAT 1,000, surcharges 60; IIT on
+     * 100,000: 80,000 - 5,000 = 75,000 -> 4,980. */
+    assert_non_null(strstr(out, "{\"worker_id\":9,\"records\":1,\"gross_fen\":10100000,\"income_fen\":10000000,"
+                                "\"iit_fen\":498000,\"vat_fen\":100000,\"city_maintenance_fen\":3500,"
+                                "\"education_fen\":1500,\"local_education_fen\":1000"));
+    assert_non_null(strstr(out, "\"totals\":{\"workers\":2,\"gross_fen\":11100000,\"income_fen\":11000000,"
+                                "\"iit_fen\":507000,\"vat_fen\":100000,\"surcharge_fen\":6000,\"total_fen\":613000}"));
+    assert_non_null(strstr(out, "\"period\":\"2026-03\",\"version\":1,\"state\":\"draft\",\"supersedes_id\":null"));
+    fw_free(out);
+    assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_audit WHERE action = 'tax.declaration.build'"), 1);
+
+    assert_rc(fw_tax_declaration_export_csv(ctx, id, &out, NULL, &err), FW_OK, &err);
+    assert_string_equal(out, "period,version,worker_id,records,income,cum_income,cum_expense,cum_deduction,"
+                             "iit_withheld,cum_iit_withheld,vat,city_maintenance,education,local_education\r\n"
+                             "2026-03,1,7,3,10000.00,30000.00,6000.00,10000.00,90.00,420.00,0.00,0.00,0.00,0.00\r\n"
+                             "2026-03,1,9,1,100000.00,100000.00,20000.00,5000.00,4980.00,4980.00,1000.00,35.00,"
+                             "15.00,10.00\r\n");
+    fw_free(out);
+    assert_int_equal(fw_tax_declaration_build(ctx, "2026-13", &id, &err), FW_EINVAL);
+    assert_string_equal(fw_error_message(err), "period: must be a month \"YYYY-MM\", got \"2026-13\"");
+    fw_error_free(err);
+}
+
+/* R-7.7.b: draft -> submitted (no provider: an operator files it) -> accepted; amendments are
+ * new versions; a rebuilt draft supersedes the old one. */
+static void declaration_states_and_versions(void **state)
+{
+    fw_ctx *ctx = *state;
+    fw_error *err = NULL;
+    fw_id d1, d2, d3, latest = 0;
+    char *out;
+
+    withhold(ctx, 7, "a", 2000000, day(2026, 3, 5));
+    d1 = build(ctx, "2026-03");
+    d2 = build(ctx, "2026-03");
+    out = get(ctx, d1);
+    assert_non_null(strstr(out, "\"state\":\"superseded\""));
+    fw_free(out);
+    assert_int_equal(fw_tax_declaration_submit(ctx, d1, &err), FW_ESTATE);
+    assert_string_equal(fw_error_message(err), "declaration_id: declaration 1 is superseded; only a draft can be submitted");
+    fw_error_free(err);
+    err = NULL;
+    assert_rc(fw_tax_declaration_submit(ctx, d2, &err), FW_OK, &err);
+    out = get(ctx, d2);
+    assert_non_null(strstr(out, "\"version\":2,\"state\":\"submitted\",\"supersedes_id\":1"));
+    fw_free(out);
+    assert_int_equal(fw_tax_declaration_build(ctx, "2026-03", &d3, &err), FW_ESTATE);
+    fw_error_free(err);
+    err = NULL;
+    assert_int_equal(fw_tax_declaration_resolve(ctx, d2, "{\"status\":\"accepted\"}", (size_t)-1, &err), FW_EINVAL);
+    assert_string_equal(fw_error_message(err), "$.receipt_no: is required when the declaration is accepted");
+    fw_error_free(err);
+    err = NULL;
+    assert_int_equal(fw_tax_declaration_resolve(ctx, d2, "{\"status\":\"submitted\"}", (size_t)-1, &err), FW_EINVAL);
+    fw_error_free(err);
+    err = NULL;
+    assert_rc(fw_tax_declaration_resolve(ctx, d2, "{\"status\":\"accepted\",\"receipt_no\":\"R-1\"}", (size_t)-1, &err),
+              FW_OK, &err);
+    assert_int_equal(fw_tax_declaration_resolve(ctx, d2, "{\"status\":\"rejected\",\"reason\":\"x\"}", (size_t)-1, &err),
+                     FW_ESTATE);
+    fw_error_free(err);
+    err = NULL;
+    out = get(ctx, d2);
+    assert_non_null(strstr(out, "\"state\":\"accepted\",\"supersedes_id\":1,\"receipt_no\":\"R-1\",\"reason\":null"));
+    fw_free(out);
+    /* An amendment after acceptance. */
+    d3 = build(ctx, "2026-03");
+    out = get(ctx, d3);
+    assert_non_null(strstr(out, "\"version\":3,\"state\":\"draft\",\"supersedes_id\":2"));
+    fw_free(out);
+    assert_rc(fw_tax_declaration_latest(ctx, "2026-03", &latest, &err), FW_OK, &err);
+    assert_int_equal(latest, d3);
+    assert_int_equal(fw_tax_declaration_latest(ctx, "2026-04", &latest, &err), FW_ENOTFOUND);
+    fw_error_free(err);
+    assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_audit WHERE action LIKE 'tax.declaration.%'"), 5);
+}
+
+/* .b: through the tax provider: accepted, rejected, pending, and an unusable answer. */
+static void declaration_through_the_provider(void **state)
+{
+    fw_ctx *ctx = *state;
+    struct fake f = { FW_OK, "{\"status\":\"accepted\",\"receipt_no\":\"TB-9\"}", "", 0 };
+    fw_error *err = NULL;
+    fw_id id;
+    char *out;
+
+    withhold(ctx, 7, "a", 2000000, day(2026, 3, 5));
+    use_provider(ctx, &f);
+    id = build(ctx, "2026-03");
+    assert_rc(fw_tax_declaration_submit(ctx, id, &err), FW_OK, &err);
+    assert_non_null(strstr(f.last, "\"period\":\"2026-03\""));
+    assert_non_null(strstr(f.last, "\"lines\":[{\"worker_id\":7"));
+    out = get(ctx, id);
+    assert_non_null(strstr(out, "\"state\":\"accepted\""));
+    assert_non_null(strstr(out, "\"receipt_no\":\"TB-9\""));
+    fw_free(out);
+
+    f.reply = "{\"status\":\"rejected\",\"reason\":\"worker 7 not registered\"}";
+    id = build(ctx, "2026-03");
+    assert_rc(fw_tax_declaration_submit(ctx, id, &err), FW_OK, &err);
+    out = get(ctx, id);
+    assert_non_null(strstr(out, "\"state\":\"rejected\""));
+    assert_non_null(strstr(out, "\"reason\":\"worker 7 not registered\""));
+    fw_free(out);
+
+    f.reply = "{\"ok\":true}";
+    id = build(ctx, "2026-03");
+    assert_int_equal(fw_tax_declaration_submit(ctx, id, &err), FW_EPROVIDER);
+    fw_error_free(err);
+    err = NULL;
+    out = get(ctx, id);
+    assert_non_null(strstr(out, "\"state\":\"draft\""));     /* unchanged */
+    fw_free(out);
+    f.rc = FW_EPENDING;
+    f.reply = NULL;
+    assert_rc(fw_tax_declaration_submit(ctx, id, &err), FW_OK, &err);
+    out = get(ctx, id);
+    assert_non_null(strstr(out, "\"state\":\"submitted\""));
+    fw_free(out);
+}
+
+/* withheld tax is paid under an accepted declaration; the result is recorded. */
+static void withheld_tax_is_paid(void **state)
+{
+    fw_ctx *ctx = *state;
+    struct fake f = { FW_OK, "{\"status\":\"paid\",\"bank_ref\":\"B-77\"}", "", 0 };
+    fw_error *err = NULL;
+    int64_t iit = 0, vat = 0, sur = 0;
+    uint32_t st = 0;
+    fw_id id, pay = 0, again = 0;
+    char *out = NULL;
+
+    withhold(ctx, 9, "d", 10100000, day(2026, 3, 21));
+    id = build(ctx, "2026-03");
+    assert_int_equal(fw_tax_pay(ctx, id, "k1", &pay, &err), FW_ESTATE);
+    assert_string_equal(fw_error_message(err), "declaration_id: declaration 1 is draft; withheld tax is paid under an "
+                                                "accepted declaration");
+    fw_error_free(err);
+    err = NULL;
+    assert_rc(fw_tax_declaration_submit(ctx, id, &err), FW_OK, &err);
+    assert_rc(fw_tax_declaration_resolve(ctx, id, "{\"status\":\"accepted\",\"receipt_no\":\"R\"}", (size_t)-1, &err),
+              FW_OK, &err);
+    assert_rc(fw_tax_pay(ctx, id, "k2", &pay, &err), FW_OK, &err);
+    assert_rc(fw_tax_payment_get(ctx, pay, &out, NULL, &err), FW_OK, &err);
+    assert_string_equal(out, "{\"id\":1,\"declaration_id\":1,\"state\":\"pending\",\"iit_fen\":498000,\"vat_fen\":100000,"
+                             "\"surcharge_fen\":6000,\"total_fen\":604000,\"bank_ref\":null,\"reason\":null}");
+    fw_free(out);
+    assert_rc(fw_tax_pay(ctx, id, "k2", &again, &err), FW_OK, &err);       /* replay */
+    assert_int_equal(again, pay);
+    assert_int_equal(fw_tax_pay(ctx, id, "k3", &again, &err), FW_ESTATE);   /* one live payment */
+    fw_error_free(err);
+    err = NULL;
+    assert_int_equal(fw_tax_payment_resolve(ctx, pay, "{\"status\":\"paid\"}", (size_t)-1, &err), FW_EINVAL);
+    assert_string_equal(fw_error_path(err), "$.bank_ref");
+    fw_error_free(err);
+    err = NULL;
+    assert_rc(fw_tax_payment_resolve(ctx, pay, "{\"status\":\"paid\",\"bank_ref\":\"B-1\"}", (size_t)-1, &err), FW_OK,
+              &err);
+    assert_rc(fw__tax_payment_amounts(ctx, pay, &iit, &vat, &sur, &st, &err), FW_OK, &err);
+    assert_int_equal(iit, 498000);
+    assert_int_equal(vat, 100000);
+    assert_int_equal(sur, 6000);
+    assert_int_equal(st, FW_TAX_PAY_PAID);
+    assert_int_equal(fw_tax_payment_resolve(ctx, pay, "{\"status\":\"failed\",\"reason\":\"x\"}", (size_t)-1, &err),
+                     FW_ESTATE);
+    fw_error_free(err);
+    err = NULL;
+
+    /* Through the provider, for an amended declaration. */
+    use_provider(ctx, &f);
+    f.reply = "{\"status\":\"accepted\",\"receipt_no\":\"R2\"}";
+    id = build(ctx, "2026-03");
+    assert_rc(fw_tax_declaration_submit(ctx, id, &err), FW_OK, &err);
+    f.reply = "{\"status\":\"paid\",\"bank_ref\":\"B-77\"}";
+    assert_rc(fw_tax_pay(ctx, id, "k4", &pay, &err), FW_OK, &err);
+    assert_non_null(strstr(f.last, "\"total_fen\":604000"));
+    assert_rc(fw_tax_payment_get(ctx, pay, &out, NULL, &err), FW_OK, &err);
+    assert_non_null(strstr(out, "\"state\":\"paid\""));
+    assert_non_null(strstr(out, "\"bank_ref\":\"B-77\""));
+    fw_free(out);
+    assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_audit WHERE action IN ('tax.pay', 'tax.payment.resolve')"), 3);
+}
+
+/* .c: certificates from the provider or recorded by an operator; download; owner access. */
+static void certificates_are_stored_and_downloaded(void **state)
+{
+    fw_ctx *ctx = *state;
+    struct fake f = { FW_OK, "{\"certificate_no\":\"WS-2\",\"content_type\":\"application/pdf\","
+                             "\"document_b64\":\"JVBERi0xLjQ=\"}", "", 0 };
+    fw_error *err = NULL;
+    fw_id id = 0, id2 = 0;
+    uint8_t *doc = NULL;
+    size_t len = 0;
+    char *out = NULL;
+
+    assert_int_equal(fw_tax_certificate_query(ctx, 7, "2026-03", &id, &err), FW_EPENDING);
+    fw_error_free(err);
+    err = NULL;
+    assert_rc(fw_tax_certificate_record(ctx, "{\"worker_id\":7,\"period\":\"2026-03\",\"certificate_no\":\"WS-1\","
+                                        "\"content_type\":\"text/plain\",\"document_b64\":\"aGVsbG8=\"}", (size_t)-1,
+                                        &id, &err), FW_OK, &err);
+    assert_rc(fw_tax_certificate_get(ctx, id, &out, NULL, &err), FW_OK, &err);
+    assert_string_equal(out, "{\"id\":1,\"worker_id\":7,\"period\":\"2026-03\",\"certificate_no\":\"WS-1\","
+                             "\"origin\":\"operator\",\"content_type\":\"text/plain\",\"size\":5,\"sha256\":"
+                             "\"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824\"}");
+    fw_free(out);
+    assert_rc(fw_tax_certificate_download(ctx, id, &doc, &len, &err), FW_OK, &err);
+    assert_int_equal(len, 5);
+    assert_memory_equal(doc, "hello", 5);
+    fw_free(doc);
+    doc = NULL;
+    assert_int_equal(fw_tax_certificate_record(ctx, "{\"worker_id\":7,\"period\":\"2026-03\",\"certificate_no\":\"WS-1\","
+                                               "\"content_type\":\"text/plain\",\"document_b64\":\"aGVsbG8=\"}",
+                                               (size_t)-1, &id2, &err), FW_EEXISTS);
+    fw_error_free(err);
+    err = NULL;
+    assert_int_equal(fw_tax_certificate_record(ctx, "{\"worker_id\":7,\"period\":\"2026-03\",\"certificate_no\":\"WS-3\","
+                                               "\"content_type\":\"text/plain\",\"document_b64\":\"!!\"}",
+                                               (size_t)-1, &id2, &err), FW_EINVAL);
+    assert_string_equal(fw_error_path(err), "$.document_b64");
+    fw_error_free(err);
+    err = NULL;
+
+    use_provider(ctx, &f);
+    assert_rc(fw_tax_certificate_query(ctx, 7, "2026-03", &id2, &err), FW_OK, &err);
+    assert_string_equal(f.last, "{\"worker_id\":7,\"period\":\"2026-03\"}");
+    assert_rc(fw_tax_certificate_get(ctx, id2, &out, NULL, &err), FW_OK, &err);
+    assert_non_null(strstr(out, "\"origin\":\"provider\",\"content_type\":\"application/pdf\",\"size\":8"));
+    fw_free(out);
+
+    test_actor(ctx, FW_ROLE_WORKER, 7);
+    assert_rc(fw_tax_certificate_download(ctx, id2, &doc, &len, &err), FW_OK, &err);
+    assert_memory_equal(doc, "%PDF-1.4", 8);
+    fw_free(doc);
+    doc = NULL;
+    test_actor(ctx, FW_ROLE_WORKER, 8);
+    assert_int_equal(fw_tax_certificate_download(ctx, id2, &doc, &len, &err), FW_EPERM);
+    assert_null(doc);
+    fw_error_free(err);
+    test_actor(ctx, FW_ROLE_ADMIN, 0);
+    assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_tax_certificate"), 2);
+    assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_audit WHERE action = 'tax.certificate'"), 2);
+}
+
+/* R-7.7.c: the platform issues a signed certificate once the withheld tax is paid; an edited
+ * or forged document fails verification. */
+static void platform_certificate_is_signed_and_verifies(void **state)
+{
+    fw_ctx *ctx = *state;
+    fw_error *err = NULL;
+    fw_id decl, pay = 0, cert = 0, again = 0;
+    uint8_t pk[32], other[32], *doc = NULL;
+    size_t len = 0;
+    char *text = NULL, *at;
+
+    withhold(ctx, 9, "d", 10100000, day(2026, 3, 21));
+    assert_int_equal(fw_tax_certificate_issue(ctx, 9, "2026-03", &cert, &err), FW_ENOTFOUND);
+    assert_string_equal(fw_error_message(err), "period: no accepted declaration of 2026-03 has a line for worker 9");
+    fw_error_free(err);
+    err = NULL;
+    decl = build(ctx, "2026-03");
+    assert_rc(fw_tax_declaration_submit(ctx, decl, &err), FW_OK, &err);
+    assert_rc(fw_tax_declaration_resolve(ctx, decl, "{\"status\":\"accepted\",\"receipt_no\":\"R-3\"}", (size_t)-1,
+                                         &err), FW_OK, &err);
+    assert_int_equal(fw_tax_certificate_issue(ctx, 9, "2026-03", &cert, &err), FW_ESTATE);
+    fw_error_free(err);
+    err = NULL;
+    assert_rc(fw_tax_pay(ctx, decl, "k", &pay, &err), FW_OK, &err);
+    assert_rc(fw_tax_payment_resolve(ctx, pay, "{\"status\":\"paid\",\"bank_ref\":\"B-9\"}", (size_t)-1, &err),
+              FW_OK, &err);
+    assert_rc(fw_tax_certificate_issue(ctx, 9, "2026-03", &cert, &err), FW_OK, &err);
+    assert_rc(fw_tax_certificate_issue(ctx, 9, "2026-03", &again, &err), FW_OK, &err);
+    assert_int_equal(again, cert);
+
+    assert_rc(fw_tax_certificate_download(ctx, cert, &doc, &len, &err), FW_OK, &err);
+    assert_rc(fw_audit_public_key(ctx, pk, &err), FW_OK, &err);
+    assert_rc(fw_tax_certificate_verify(doc, len, pk, &err), FW_OK, &err);
+    assert_non_null(strstr((char *)doc, "\"iit_fen\":498000,\"vat_fen\":100000,\"surcharge_fen\":6000,"
+                                        "\"total_fen\":604000"));
+    /* Edit one digit of the IIT: the signature no longer verifies. */
+    at = strstr((char *)doc, "\"iit_fen\":498000");
+    at[11] = '1';
+    assert_int_equal(fw_tax_certificate_verify(doc, len, pk, &err), FW_EAUTH);
+    fw_error_free(err);
+    err = NULL;
+    at[11] = '9';
+    assert_rc(fw_tax_certificate_verify(doc, len, pk, &err), FW_OK, &err);
+    memset(other, 7, sizeof(other));
+    assert_int_equal(fw_tax_certificate_verify(doc, len, other, &err), FW_EAUTH);
+    fw_error_free(err);
+    err = NULL;
+    assert_int_equal(fw_tax_certificate_verify((const uint8_t *)"{}", 2, pk, &err), FW_EINVAL);
+    fw_error_free(err);
+    err = NULL;
+    fw_free(doc);
+
+    assert_rc(fw_tax_certificate_render(ctx, cert, &text, NULL, &err), FW_OK, &err);
+    assert_non_null(strstr(text, "Certificate no.:      FW-2026-03-9-1\n"));
+    assert_non_null(strstr(text, "IIT withheld:         4980.00\n"));
+    assert_non_null(strstr(text, "Total paid:           6040.00\n"));
+    assert_non_null(strstr(text, "Paid, bank reference: B-9\n"));
+    fw_free(text);
+    assert_int_equal(q(ctx, "SELECT origin FROM fw_tax_certificate WHERE id = 1"), 3);
+    assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_audit WHERE action = 'tax.certificate.issue'"), 1);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, test_setup_admin, test_teardown_ctx)
+TEST_MAIN(T(declaration_is_built_from_the_period_records), T(declaration_states_and_versions),
+          T(declaration_through_the_provider), T(withheld_tax_is_paid),
+          T(certificates_are_stored_and_downloaded), T(platform_certificate_is_signed_and_verifies))
