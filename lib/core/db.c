@@ -77,7 +77,6 @@ int fw__db_open(struct fw__db **out, const char *path, int create, uint32_t busy
 {
     struct fw__db *db;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
-    int is_mem = strcmp(path, ":memory:") == 0;
     int rc;
 
     if (create)
@@ -98,11 +97,11 @@ int fw__db_open(struct fw__db **out, const char *path, int create, uint32_t busy
     sqlite3_busy_timeout(db->h, (int)(busy_ms ? busy_ms : 5000));
     {
         const char *setup = synchronous == FW_SYNC_NORMAL
-            ? "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
-            : "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;";
+            ? "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
+              "PRAGMA secure_delete=ON;"
+            : "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536; "
+              "PRAGMA secure_delete=ON;";
         rc = sqlite3_exec(db->h, setup, NULL, NULL, NULL);
-        if (rc == SQLITE_OK && !is_mem)
-            rc = sqlite3_exec(db->h, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL);
     }
     if (rc != SQLITE_OK) {
         int code = db_error(db->h, rc, "PRAGMA", err);
@@ -375,6 +374,11 @@ int fw__db_script(fw_ctx *ctx, const char *sql, fw_error **err)
 fw_id fw__db_last_id(fw_ctx *ctx)
 {
     return sqlite3_last_insert_rowid(ctx->db->h);
+}
+
+int fw__db_autocommit(fw_ctx *ctx)
+{
+    return sqlite3_get_autocommit(ctx->db->h) != 0;
 }
 
 int64_t fw__db_changes(fw_ctx *ctx)

@@ -47,6 +47,8 @@ int fw__db_i64(fw_ctx *ctx, int64_t *out, fw_error **err, const char *sql, const
 int fw__db_script(fw_ctx *ctx, const char *sql, fw_error **err);
 
 fw_id fw__db_last_id(fw_ctx *ctx);
+/* 1 when no transaction is open on the connection (SQLite may end one itself after an error). */
+int fw__db_autocommit(fw_ctx *ctx);
 int64_t fw__db_changes(fw_ctx *ctx);
 
 /* Connection management, used by init.c and ctx.c only. */

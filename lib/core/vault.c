@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <sodium.h>
+#include <cjson/cJSON.h>
 
 #include <flexwork/vault.h>
 
@@ -183,7 +184,6 @@ void fw__vault_blind(fw_ctx *ctx, const char *domain, const char *value, size_t 
 int fw_vault_shred(fw_ctx *ctx, const char *subject, fw_error **err)
 {
     int64_t n = 0;
-    char detail[200];
     int rc;
 
     if (!ctx)
@@ -201,8 +201,14 @@ int fw_vault_shred(fw_ctx *ctx, const char *subject, fw_error **err)
         rc = fw__db_exec(ctx, err, "UPDATE fw_vault_key SET wrapped=NULL, shredded_ms=coalesce(shredded_ms, ?) "
                          "WHERE subject=?", "it", fw_ctx_now(ctx), subject);
     if (rc == FW_OK) {
-        snprintf(detail, sizeof(detail), "{\"subject\":\"%.128s\"}", subject);
-        rc = fw__audit_append(ctx, "vault.shred", "vault_key", 0, detail, strlen(detail), err);
+        cJSON *o = cJSON_CreateObject();
+        char *detail = NULL;
+        if (o && cJSON_AddStringToObject(o, "subject", subject))
+            detail = cJSON_PrintUnformatted(o);
+        cJSON_Delete(o);
+        rc = detail ? fw__audit_append(ctx, "vault.shred", "vault_key", 0, detail, strlen(detail), err)
+                    : fw__error_nomem(err);
+        free(detail);
     }
     return fw__tx_end(ctx, rc, err);
 }
