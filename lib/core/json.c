@@ -363,7 +363,15 @@ int fw__json_out(cJSON *item, char **out_json, size_t *out_len, fw_error **err)
 
 cJSON *fw__json_add_i64(cJSON *obj, const char *name, int64_t v)
 {
-    return cJSON_AddNumberToObject(obj, name, (double)v);
+    char digits[24];
+
+    /* cJSON prints numbers with 15 significant digits when that reads back within its own
+     * tolerance, which turns 9007199254740991 into 9.00719925474099e+15. Below 10^15 that is
+     * exact; above, the exact decimal text goes out as a raw member. */
+    if (v > -1000000000000000LL && v < 1000000000000000LL)
+        return cJSON_AddNumberToObject(obj, name, (double)v);
+    snprintf(digits, sizeof(digits), "%" PRId64, v);
+    return cJSON_AddRawToObject(obj, name, digits);
 }
 
 cJSON *fw__json_add_hex(cJSON *obj, const char *name, const unsigned char *bytes, size_t n)
