@@ -210,7 +210,14 @@ int fw_vault_shred(fw_ctx *ctx, const char *subject, fw_error **err)
                     : fw__error_nomem(err);
         free(detail);
     }
-    return fw__tx_end(ctx, rc, err);
+    rc = fw__tx_end(ctx, rc, err);
+    /* The wrapped key is gone from the table and, with secure_delete, zeroed in the page; an
+     * older copy of the page may still sit in the WAL. Outside a host batch, checkpoint and
+     * truncate the WAL now (best effort: a reader elsewhere may hold it, and then the frames
+     * are overwritten by later writes instead). */
+    if (rc == FW_OK && ctx->tx_depth == 0)
+        fw__db_script(ctx, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
+    return rc;
 }
 
 /* Masking: keeps `head` leading and `tail` trailing characters, stars in between. */

@@ -279,6 +279,46 @@ static void no_plaintext_pii_in_the_files(void **state)
     fw_free(b);
 }
 
+/* After shredding, the wrapped key's bytes are in neither the database file nor its WAL. */
+static void shredded_key_leaves_the_files(void **state)
+{
+    char path[512], wal[530];
+    fw_ctx *ctx;
+    unsigned char *a = NULL, wrapped[128];
+    size_t alen = 0, wlen, n;
+    fw__stmt *s;
+    fw_error *err = NULL;
+    (void)state;
+    test_path("vault-shred", path, sizeof(path));
+    snprintf(wal, sizeof(wal), "%s-wal", path);
+    ctx = test_open(path);
+    test_actor(ctx, FW_ROLE_ADMIN, 0);
+    seal(ctx, "worker:1", "t", "id_number", 1, ID_NUMBER, &a, &alen);
+    fw_free(a);
+    fw_ctx_free(ctx);
+    ctx = test_open(path);
+    test_actor(ctx, FW_ROLE_ADMIN, 0);
+    assert_rc(fw__db_query(ctx, &s, &err, "SELECT wrapped FROM fw_vault_key WHERE subject = 'worker:1'", ""),
+              FW_OK, &err);
+    assert_int_equal(fw__db_step(s, &err), FW__ROW);
+    wlen = fw__db_col_bytes(s, 0);
+    assert_true(wlen > 32 && wlen <= sizeof(wrapped));
+    memcpy(wrapped, fw__db_col_blob(s, 0), wlen);
+    fw__db_done(s);
+    a = test_read_file(path, &n);
+    assert_non_null(memmem(a, n, wrapped, wlen));       /* the check can see it before */
+    free(a);
+    assert_rc(fw_vault_shred(ctx, "worker:1", &err), FW_OK, &err);
+    a = test_read_file(path, &n);
+    assert_null(memmem(a, n, wrapped, wlen));
+    free(a);
+    a = test_read_file(wal, &n);
+    if (a)
+        assert_null(memmem(a, n, wrapped, wlen));
+    free(a);
+    fw_ctx_free(ctx);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, test_setup_admin, test_teardown_ctx)
 TEST_MAIN(T(round_trip),
           T(associated_data_binds_the_place),
@@ -286,4 +326,5 @@ TEST_MAIN(T(round_trip),
           cmocka_unit_test(masking),
           T(shredding),
           T(shred_detail_is_json),
-          cmocka_unit_test(no_plaintext_pii_in_the_files))
+          cmocka_unit_test(no_plaintext_pii_in_the_files),
+          cmocka_unit_test(shredded_key_leaves_the_files))
