@@ -3,7 +3,8 @@
  * read columns through these functions, so that another SQL backend can implement them.
  *
  * Statements prepared from string literals are cached per context (keyed by the literal's
- * address); always release one with fw__db_done(), on every path.
+ * address); always release one with fw__db_done(), on every path. A statement string holds
+ * exactly one statement (a second one is refused with FW_ERROR; scripts use fw__db_script).
  *
  * Format strings of the one-shot helpers bind parameters left to right:
  *   'i' int64_t   't' const char * (NUL-terminated; NULL binds NULL)

@@ -223,6 +223,16 @@ static void statement_errors(void **state)
     assert_int_equal(n, 7);
     assert_int_equal(fw__db_exec(ctx, &err, "INSERT INTO t(v) VALUES (?)", "x", (int64_t)1), FW_ERROR);
     fw_error_free(err);
+    err = NULL;
+    /* A second statement would be ignored by SQLite: it is refused, nothing runs. */
+    assert_int_equal(fw__db_exec(ctx, &err, "INSERT INTO t(v) VALUES (50); INSERT INTO t(v) VALUES (51)", ""),
+                     FW_ERROR);
+    assert_string_equal(fw_error_message(err), "store: more than one statement in: INSERT INTO t(v) "
+                        "VALUES (50); INSERT INTO t(v) VALUES (51)");
+    fw_error_free(err);
+    err = NULL;
+    assert_int_equal(sum(ctx), 1001);
+    assert_rc(fw__db_exec(ctx, &err, "INSERT INTO t(v) VALUES (50); ", ""), FW_OK, &err);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, test_teardown_ctx)
