@@ -276,6 +276,32 @@ static void newer_schema_is_refused(void **state)
     fw_error_free(err);
 }
 
+/* A migration that fails names itself, keeps the store's error code, and changes nothing. */
+static void failing_migration_is_reported_and_undone(void **state)
+{
+    char path[512];
+    unsigned char *snap;
+    size_t n;
+    fw_ctx *ctx = NULL;
+    fw_error *err = NULL;
+    (void)state;
+    test_path("ctx-migfail", path, sizeof(path));
+    fw_ctx_free(test_open(path));
+    /* With its fw_schema row gone, core's 001 runs again over tables that exist. */
+    test_raw_exec(path, "DELETE FROM fw_schema");
+    snap = test_read_file(path, &n);
+    assert_int_equal(test_open_opts(&ctx, path, test_master_key, NULL, &err), FW_ERROR);
+    assert_null(ctx);
+    assert_int_equal(fw_error_code(err), FW_ERROR);
+    assert_string_equal(fw_error_message(err), "migration core/001_core failed: store: table fw_meta "
+                        "already exists");
+    fw_error_free(err);
+    assert_file_equals(path, snap, n);
+    free(snap);
+    /* Without err the code alone comes back. */
+    assert_int_equal(test_open_opts(&ctx, path, test_master_key, NULL, NULL), FW_ERROR);
+}
+
 /* DESIGN §5: migration from an empty store creates every table, in one transaction. */
 static void migration_from_empty_creates_every_table(void **state)
 {
@@ -484,6 +510,7 @@ TEST_MAIN(cmocka_unit_test(opens_memory_and_file),
           cmocka_unit_test(missing_file_without_create),
           cmocka_unit_test(newer_schema_is_refused),
           cmocka_unit_test(migration_from_empty_creates_every_table),
+          cmocka_unit_test(failing_migration_is_reported_and_undone),
           cmocka_unit_test(foreign_database_is_refused),
           cmocka_unit_test(not_a_database_is_corrupt),
           cmocka_unit_test(older_store_opens),
