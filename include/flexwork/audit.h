@@ -60,7 +60,8 @@ FW_EXTERN(int) fw_audit_export(fw_ctx *ctx, int64_t from_seq, int64_t to_seq, ch
  *                        FW_OK and FW_ECORRUPT.
  * @return FW_OK; FW_ECORRUPT for a broken link or records that do not end at the checkpoint;
  *         FW_EAUTH for a bad signature, or a key other than expected_public_key;
- *         FW_EJSON / FW_EINVAL (with the path) for a malformed export.
+ *         FW_EVERSION for a "format" other than "flexwork-audit-1"; FW_EJSON / FW_EINVAL
+ *         (with the path) for a malformed export.
  */
 FW_EXTERN(int) fw_audit_verify_export(const char *json, size_t json_len,
                                       const uint8_t *expected_public_key, int64_t *first_bad,

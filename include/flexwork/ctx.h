@@ -110,7 +110,7 @@ FW_EXTERN(int) fw_ctx_rollback(fw_ctx *ctx, fw_error **err);
  * @param role      one of FW_ROLE_*.
  * @param party_id  the enterprise (FW_ROLE_ENTERPRISE_USER) or worker (FW_ROLE_WORKER) the
  *                  actor belongs to; 0 for platform roles.
- * @param name      who acts (a user name or id for the audit log, at most 255 bytes), copied;
+ * @param name      who acts (a user name or id for the audit log: UTF-8, at most 255 bytes), copied;
  *                  may be NULL.
  * @return FW_OK; FW_EINVAL (path "role", "party_id" or "name") for an unknown role, a
  *         missing or unexpected party_id, or a name too long. On failure the actor is unchanged.

@@ -20,6 +20,7 @@
 
 #define HASH_BYTES 32
 #define SIG_CONTEXT "flexwork-audit-checkpoint-v1"
+#define EXPORT_FORMAT "flexwork-audit-1"
 
 struct record {
     int64_t seq, at_ms, role, party, entity_id;
@@ -392,7 +393,7 @@ int fw_audit_export(fw_ctx *ctx, int64_t from_seq, int64_t to_seq, char **out_js
         }
     }
     root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "format", "flexwork-audit-1");
+    cJSON_AddStringToObject(root, "format", EXPORT_FORMAT);
     fw__json_add_hex(root, "prev_hash", prev, HASH_BYTES);
     cJSON_AddItemToObject(root, "checkpoint", cp);
     records = cJSON_AddArrayToObject(root, "records");
@@ -458,7 +459,11 @@ int fw_audit_verify_export(const char *json, size_t json_len, const uint8_t *exp
         fw_shutdown();
         return rc;
     }
-    rc = fw__json_str(root, "$", "prev_hash", FW__REQUIRED, 64, 64, &s, err);
+    rc = fw__json_str(root, "$", "format", FW__REQUIRED, 1, 64, &s, err);
+    if (rc == FW_OK && strcmp(s, EXPORT_FORMAT) != 0)
+        rc = fw__error_set(err, FW_EVERSION, "$.format", "must be \"%s\", got \"%s\"", EXPORT_FORMAT, s);
+    if (rc == FW_OK)
+        rc = fw__json_str(root, "$", "prev_hash", FW__REQUIRED, 64, 64, &s, err);
     if (rc == FW_OK && hex_decode(s, prev, HASH_BYTES))
         rc = bad_export(err, "$.prev_hash", "must be 64 hex digits");
     if (rc == FW_OK)

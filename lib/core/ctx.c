@@ -354,6 +354,23 @@ void fw_ctx_free(fw_ctx *ctx)
     fw_shutdown();
 }
 
+/* The name goes into audit records and their exports, which are UTF-8 JSON. */
+static int utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        int len = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 0;
+        int i;
+        if (!len)
+            return 0;
+        for (i = 1; i < len; i++)
+            if ((p[i] & 0xC0) != 0x80)
+                return 0;
+        p += len;
+    }
+    return 1;
+}
+
 int fw_ctx_set_actor(fw_ctx *ctx, uint32_t role, fw_id party_id, const char *name, fw_error **err)
 {
     char *copy = NULL;
@@ -372,6 +389,8 @@ int fw_ctx_set_actor(fw_ctx *ctx, uint32_t role, fw_id party_id, const char *nam
                              "platform roles take party_id 0, got %lld", (long long)party_id);
     if (name && strlen(name) > 255)
         return fw__error_set(err, FW_EINVAL, "name", "must be at most 255 bytes");
+    if (name && !utf8_valid(name))
+        return fw__error_set(err, FW_EINVAL, "name", "must be valid UTF-8");
     if (name && !(copy = strdup(name)))
         return fw__error_nomem(err);
     free(ctx->actor_name);

@@ -331,7 +331,7 @@ static void edited_exports_fail(void **state)
     assert_int_equal(verify_text("not json", NULL, &bad, msg, sizeof(msg)), FW_EJSON);
     assert_int_equal(verify_text("[]", NULL, &bad, msg, sizeof(msg)), FW_EINVAL);
     assert_int_equal(verify_text("{}", NULL, &bad, msg, sizeof(msg)), FW_EINVAL);
-    assert_string_equal(msg, "$.prev_hash: is required");
+    assert_string_equal(msg, "$.format: is required");
     EDIT(cJSON_DeleteItemFromObject(cJSON_GetArrayItem(records, 2), "hash"), FW_EINVAL, -1);
     assert_string_equal(msg, "$.records[2]: is not a complete audit record");
     EDIT(cJSON_ReplaceItemInObject(cJSON_GetArrayItem(records, 2), "seq", cJSON_CreateString("3")),
@@ -340,6 +340,8 @@ static void edited_exports_fail(void **state)
     EDIT(cJSON_ReplaceItemInObject(root, "prev_hash", cJSON_CreateString("zz")), FW_EINVAL, -1);
     EDIT(cJSON_DeleteItemFromObject(root, "checkpoint"), FW_EINVAL, -1);
     assert_string_equal(msg, "$.checkpoint: is required");
+    EDIT(cJSON_ReplaceItemInObject(root, "format", cJSON_CreateString("flexwork-audit-2")), FW_EVERSION, -1);
+    assert_string_equal(msg, "$.format: must be \"flexwork-audit-1\", got \"flexwork-audit-2\"");
     assert_int_equal(fw_audit_verify_export(NULL, 0, NULL, NULL, NULL), FW_EINVAL);
     fw_free(exp);
 }

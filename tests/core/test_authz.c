@@ -136,6 +136,10 @@ static void set_actor_validation(void **state)
     assert_string_equal(fw_error_message(err), "name: must be at most 255 bytes");
     fw_error_free(err);
     assert_int_equal(fw_ctx_set_actor(NULL, FW_ROLE_ADMIN, 0, NULL, NULL), FW_EINVAL);
+    err = NULL;
+    assert_int_equal(fw_ctx_set_actor(ctx, FW_ROLE_ADMIN, 0, "bad\xff", &err), FW_EINVAL);
+    assert_string_equal(fw_error_message(err), "name: must be valid UTF-8");
+    fw_error_free(err);
     /* Every refusal left the actor as it was. */
     assert_int_equal(ctx->role, FW_ROLE_FINANCE);
     assert_int_equal(ctx->party_id, 0);
