@@ -257,6 +257,44 @@ static void scopes_are_separate(void **state)
     assert_int_equal(fw__idem_end(ctx, &idem, idem.rc, idem.result_id, NULL, &err), FW_OK);
 }
 
+/* R-6.h: a request's personal data is not kept in the idempotency records, yet a conflict
+ * still names the field. */
+static void no_personal_data_in_idempotency_records(void **state)
+{
+    static const char req1[] = "{\"amount_fen\":100,\"bank_card\":\"6222021234567890009\"}";
+    static const char req2[] = "{\"amount_fen\":100,\"bank_card\":\"6222021234567890017\"}";
+    fw_ctx *ctx = *state;
+    fw__idem idem;
+    fw__stmt *s;
+    fw_error *err = NULL;
+    assert_rc(fw__tx_begin(ctx, &err), FW_OK, &err);
+    assert_rc(fw__idem_begin(ctx, &idem, "core.payout", "p1", req1, strlen(req1), &err), FW_OK, &err);
+    assert_rc(fw__idem_end(ctx, &idem, FW_OK, 1, NULL, &err), FW_OK, &err);
+    assert_rc(fw__db_query(ctx, &s, &err, "SELECT request FROM fw_idem WHERE key = 'p1'", ""), FW_OK, &err);
+    assert_int_equal(fw__db_step(s, &err), FW__ROW);
+    assert_null(strstr(fw__db_col_text(s, 0), "6222"));
+    assert_non_null(strstr(fw__db_col_text(s, 0), "\"bank_card\":\""));
+    fw__db_done(s);
+    assert_rc(fw__tx_begin(ctx, &err), FW_OK, &err);
+    assert_int_equal(fw__idem_begin(ctx, &idem, "core.payout", "p1", req2, strlen(req2), &err), FW_ECONFLICT);
+    assert_string_equal(fw_error_message(err), "idempotency_key: key \"p1\" was first used with a "
+                        "different bank_card; use a new key for a new request");
+    fw_error_free(err);
+    err = NULL;
+    assert_int_equal(fw__idem_end(ctx, &idem, FW_ECONFLICT, 0, NULL, NULL), FW_ECONFLICT);
+    /* A request that is not a JSON object is one field. */
+    assert_rc(fw__tx_begin(ctx, &err), FW_OK, &err);
+    assert_rc(fw__idem_begin(ctx, &idem, "core.raw", "r1", "abc", 3, &err), FW_OK, &err);
+    assert_rc(fw__idem_end(ctx, &idem, FW_OK, 1, NULL, &err), FW_OK, &err);
+    assert_rc(fw__tx_begin(ctx, &err), FW_OK, &err);
+    assert_int_equal(fw__idem_begin(ctx, &idem, "core.raw", "r1", "abd", 3, &err), FW_ECONFLICT);
+    assert_string_equal(fw_error_message(err), "idempotency_key: key \"r1\" was first used with a "
+                        "different request; use a new key for a new request");
+    fw_error_free(err);
+    assert_int_equal(fw__idem_end(ctx, &idem, FW_ECONFLICT, 0, NULL, NULL), FW_ECONFLICT);
+    assert_int_equal(ctx->tx_depth, 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, test_teardown_ctx)
 TEST_MAIN(T(first_call_stores_and_replay_returns_same_id),
           T(same_key_different_request_is_conflict),
@@ -266,4 +304,5 @@ TEST_MAIN(T(first_call_stores_and_replay_returns_same_id),
           T(key_length_limit),
           T(inside_host_transaction),
           cmocka_unit_test(final_codes),
-          T(scopes_are_separate))
+          T(scopes_are_separate),
+          T(no_personal_data_in_idempotency_records))
