@@ -15,8 +15,12 @@ FW_BEGIN_DECL
 /**
  * Destroys the data key of one person ("worker:17", "enterprise:3", as the modules name
  * them): every personal field sealed under it becomes unreadable for good and reads as
- * FW_ESHREDDED; nothing else changes. Audited. Idempotent.
- * @return FW_OK; FW_ENOTFOUND when the subject has no key; FW_EPERM (admin only).
+ * FW_ESHREDDED, and nothing new can be sealed for it; nothing else changes. Audited (the
+ * detail names the subject, never personal data). Shredding a shredded subject again is
+ * FW_OK. The store overwrites freed space (secure_delete); see docs/security.md for what a
+ * copy of the file taken before shredding still holds.
+ * @return FW_OK; FW_ENOTFOUND when the subject has no key; FW_EINVAL for a subject that is
+ *         empty or longer than 128 bytes; FW_EPERM (admin only).
  */
 FW_EXTERN(int) fw_vault_shred(fw_ctx *ctx, const char *subject, fw_error **err);
 

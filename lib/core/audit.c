@@ -20,6 +20,7 @@
 
 #define HASH_BYTES 32
 #define SIG_CONTEXT "flexwork-audit-checkpoint-v1"
+#define EXPORT_FORMAT "flexwork-audit-1"
 
 struct record {
     int64_t seq, at_ms, role, party, entity_id;
@@ -173,6 +174,54 @@ static int row_verifies(fw__stmt *s, const unsigned char prev[HASH_BYTES], int64
     return 1;
 }
 
+/*
+ * The chain alone cannot catch a log rewritten from some record on with every hash recomputed,
+ * nor records cut off its end: the signed checkpoints can. Each must carry a valid signature
+ * of the platform key and match the (already verified) chain at its record.
+ */
+static int verify_checkpoints(fw_ctx *ctx, int64_t last_seq, int64_t *bad, fw_error **err)
+{
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+    unsigned char msg[sizeof(SIG_CONTEXT) - 1 + 8 + HASH_BYTES + 8];
+    fw__stmt *s;
+    int rc;
+
+    crypto_sign_seed_keypair(pk, sk, fw__ctx_key(ctx, FW__KEY_SIGN));
+    sodium_memzero(sk, sizeof(sk));
+    rc = fw__db_query(ctx, &s, err, "SELECT c.seq, c.hash, c.at_ms, c.signature, a.hash "
+                      "FROM fw_audit_checkpoint c LEFT JOIN fw_audit a ON a.seq = c.seq "
+                      "ORDER BY c.seq, c.id", "");
+    if (rc != FW_OK)
+        return rc;
+    while ((rc = fw__db_step(s, err)) == FW__ROW) {
+        int64_t seq = fw__db_col_i64(s, 0);
+        if (seq > last_seq) {
+            *bad = last_seq + 1;
+            rc = fw__error_set(err, FW_ECORRUPT, NULL,
+                               "the audit log ends at record %lld but a checkpoint signed record "
+                               "%lld: records were removed outside the library",
+                               (long long)last_seq, (long long)seq);
+            break;
+        }
+        if (fw__db_col_bytes(s, 1) != HASH_BYTES || fw__db_col_bytes(s, 3) != crypto_sign_BYTES ||
+            fw__db_col_bytes(s, 4) != HASH_BYTES)
+            goto broken;
+        sig_message(seq, fw__db_col_blob(s, 1), fw__db_col_i64(s, 2), msg);
+        if (crypto_sign_verify_detached(fw__db_col_blob(s, 3), msg, sizeof(msg), pk) != 0 ||
+            sodium_memcmp(fw__db_col_blob(s, 1), fw__db_col_blob(s, 4), HASH_BYTES) != 0)
+            goto broken;
+        continue;
+    broken:
+        *bad = seq;
+        rc = fw__error_set(err, FW_ECORRUPT, NULL,
+                           "the audit log does not match the checkpoint signed at record %lld: "
+                           "records up to it were rewritten outside the library", (long long)seq);
+        break;
+    }
+    fw__db_done(s);
+    return rc < 0 ? rc : FW_OK;
+}
+
 int fw_audit_verify(fw_ctx *ctx, int64_t *first_bad, fw_error **err)
 {
     unsigned char prev[HASH_BYTES] = { 0 };
@@ -197,13 +246,17 @@ int fw_audit_verify(fw_ctx *ctx, int64_t *first_bad, fw_error **err)
     fw__db_done(s);
     if (rc < 0)
         return rc;
-    if (first_bad)
-        *first_bad = bad;
-    if (bad)
+    if (bad) {
+        if (first_bad)
+            *first_bad = bad;
         return fw__error_set(err, FW_ECORRUPT, NULL,
                              "audit record %lld does not verify: it or its link to record %lld was "
                              "changed outside the library", (long long)bad, (long long)(bad - 1));
-    return FW_OK;
+    }
+    rc = verify_checkpoints(ctx, expect - 1, &bad, err);
+    if (first_bad && (rc == FW_OK || rc == FW_ECORRUPT))
+        *first_bad = bad;
+    return rc;
 }
 
 int fw_audit_public_key(fw_ctx *ctx, uint8_t out[32], fw_error **err)
@@ -244,11 +297,12 @@ int fw_audit_checkpoint(fw_ctx *ctx, char **out_json, size_t *out_len, fw_error 
         return fw__error_set(err, FW_EINVAL, NULL, "ctx is required");
     if ((rc = fw__authz_require(ctx, "audit.checkpoint", err)) != FW_OK)
         return rc;
-    if ((rc = fw_audit_verify(ctx, NULL, err)) != FW_OK)
-        return rc;                       /* never sign a broken chain */
     if ((rc = fw__tx_begin(ctx, err)) != FW_OK)
         return rc;
-    rc = fw__db_query(ctx, &s, err, "SELECT seq, hash FROM fw_audit ORDER BY seq DESC LIMIT 1", "");
+    /* Verified inside the write transaction, so the head signed is the head verified. */
+    rc = fw_audit_verify(ctx, NULL, err);        /* never sign a broken chain */
+    if (rc == FW_OK)
+        rc = fw__db_query(ctx, &s, err, "SELECT seq, hash FROM fw_audit ORDER BY seq DESC LIMIT 1", "");
     if (rc == FW_OK) {
         rc = fw__db_step(s, err);
         if (rc == FW__ROW) {
@@ -339,7 +393,7 @@ int fw_audit_export(fw_ctx *ctx, int64_t from_seq, int64_t to_seq, char **out_js
         }
     }
     root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "format", "flexwork-audit-1");
+    cJSON_AddStringToObject(root, "format", EXPORT_FORMAT);
     fw__json_add_hex(root, "prev_hash", prev, HASH_BYTES);
     cJSON_AddItemToObject(root, "checkpoint", cp);
     records = cJSON_AddArrayToObject(root, "records");
@@ -405,7 +459,11 @@ int fw_audit_verify_export(const char *json, size_t json_len, const uint8_t *exp
         fw_shutdown();
         return rc;
     }
-    rc = fw__json_str(root, "$", "prev_hash", FW__REQUIRED, 64, 64, &s, err);
+    rc = fw__json_str(root, "$", "format", FW__REQUIRED, 1, 64, &s, err);
+    if (rc == FW_OK && strcmp(s, EXPORT_FORMAT) != 0)
+        rc = fw__error_set(err, FW_EVERSION, "$.format", "must be \"%s\", got \"%s\"", EXPORT_FORMAT, s);
+    if (rc == FW_OK)
+        rc = fw__json_str(root, "$", "prev_hash", FW__REQUIRED, 64, 64, &s, err);
     if (rc == FW_OK && hex_decode(s, prev, HASH_BYTES))
         rc = bad_export(err, "$.prev_hash", "must be 64 hex digits");
     if (rc == FW_OK)
@@ -460,7 +518,11 @@ int fw_audit_verify_export(const char *json, size_t json_len, const uint8_t *exp
         }
         crypto_generichash(r.digest, HASH_BYTES, (const unsigned char *)detail, strlen(detail), NULL, 0);
         record_hash(&r, prev, hash);
-        if ((last_seq && r.seq != last_seq + 1) || sodium_memcmp(hash, stored, HASH_BYTES) != 0) {
+        if (last_seq && r.seq != last_seq + 1) {
+            bad = last_seq + 1;          /* a record is missing (or out of order) here */
+            break;
+        }
+        if (sodium_memcmp(hash, stored, HASH_BYTES) != 0) {
             bad = r.seq;
             break;
         }
@@ -471,7 +533,7 @@ int fw_audit_verify_export(const char *json, size_t json_len, const uint8_t *exp
         rc = fw__error_set(err, FW_ECORRUPT, NULL, "exported audit record %lld does not verify",
                            (long long)bad);
     if (rc == FW_OK && (last_seq != cp_seq || sodium_memcmp(prev, cp_hash, HASH_BYTES) != 0)) {
-        bad = last_seq ? last_seq : 1;
+        bad = last_seq < cp_seq ? last_seq + 1 : cp_seq;
         rc = fw__error_set(err, FW_ECORRUPT, NULL,
                            "the exported records do not end at the signed checkpoint (record %lld)",
                            (long long)cp_seq);

@@ -30,6 +30,7 @@ static const struct rule rules[] = {
     { "audit.export",       R(ADMIN) | R(AUDITOR) },
     { "vault.shred",        R(ADMIN) },
     { "core.test",          R(ADMIN) },
+    { "core.test_owner",    R(ADMIN) | R(ENTERPRISE_USER) | R(WORKER) },
 
     /* party */
 

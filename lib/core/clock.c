@@ -103,9 +103,13 @@ const char *fw__cst_month_key(int64_t ms, char *buf, size_t size)
 
 int fw__month_key_parse(const char *key, int *year, int *month)
 {
-    int y, m, n = 0;
-    if (!key || sscanf(key, "%4d-%2d%n", &y, &m, &n) != 2 || n != 7 || key[4] != '-' ||
-        key[7] != '\0' || y < 1 || m < 1 || m > 12)
+    int y, m, i;
+    if (!key)
+        return FW_EINVAL;
+    for (i = 0; i < 7; i++)
+        if (i == 4 ? key[i] != '-' : (key[i] < '0' || key[i] > '9'))
+            return FW_EINVAL;
+    if (key[7] != '\0' || sscanf(key, "%4d-%2d", &y, &m) != 2 || y < 1 || m < 1 || m > 12)
         return FW_EINVAL;
     *year = y;
     *month = m;

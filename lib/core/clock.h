@@ -23,7 +23,7 @@ int fw__cst_from_date(int year, int month, int day, int64_t *out_ms);
 void fw__cst_period(int64_t ms, int period, int64_t *start_ms, int64_t *end_ms);
 /* "2026-03" for the CST month of ms; buf at least 8 bytes. */
 const char *fw__cst_month_key(int64_t ms, char *buf, size_t size);
-/* Months between two "YYYY-MM" months (b - a), FW_EINVAL on bad text. */
+/* Parses a "YYYY-MM" month key (exactly 7 characters); FW_EINVAL on anything else. */
 int fw__month_key_parse(const char *key, int *year, int *month);
 int fw__days_in_month(int year, int month);
 int fw__is_leap(int year);

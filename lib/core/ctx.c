@@ -15,6 +15,10 @@
 #include "core/schema.h"
 
 #define KDF_CONTEXT "flexwork"
+/* Argon2id cost of a passphrase store, pinned (not libsodium's named limits, which may
+ * change between releases) so that every store opens with the parameters it was made with. */
+#define PWHASH_OPSLIMIT 2ULL
+#define PWHASH_MEMLIMIT (64u * 1024u * 1024u)
 #define KEY_CHECK_TEXT "libflexwork master key check v1"
 
 static int64_t system_clock(void *payload)
@@ -29,7 +33,9 @@ int fw_open_options_init(fw_open_options *opts, uint32_t version)
 {
     fw_open_options def = FW_OPEN_OPTIONS_INIT;
 
-    if (!opts || version == 0 || version > FW_OPEN_OPTIONS_VERSION)
+    if (!opts)
+        return FW_EINVAL;
+    if (version == 0 || version > FW_OPEN_OPTIONS_VERSION)
         return FW_EVERSION;
     *opts = def;
     opts->version = version;
@@ -122,8 +128,7 @@ static int setup_key(fw_ctx *ctx, const fw_open_options *o, int has_meta, unsign
     if (o->master_key) {
         memcpy(ctx->keys, o->master_key, 32);
     } else if (crypto_pwhash(ctx->keys, 32, o->passphrase, strlen(o->passphrase), salt,
-                             crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                             crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                             PWHASH_OPSLIMIT, PWHASH_MEMLIMIT,
                              crypto_pwhash_ALG_ARGON2ID13) != 0) {
         return fw__error_nomem(err);
     }
@@ -210,9 +215,8 @@ static int migrate(fw_ctx *ctx, fw_error **err)
                              "applied_ms=excluded.applied_ms",
                              "tii", m->module, (int64_t)m->version, fw_ctx_now(ctx));
         if (rc != FW_OK)
-            fw__error_set(err, fw_error_code(err ? *err : NULL) ? fw_error_code(*err) : rc, NULL,
-                          "migration %s/%03d_%s failed: %s", m->module, m->version, m->name,
-                          err && *err ? fw_error_message(*err) : fw_strerror(rc));
+            fw__error_set(err, rc, NULL, "migration %s/%03d_%s failed: %s", m->module, m->version,
+                          m->name, err && *err ? fw_error_message(*err) : fw_strerror(rc));
     }
     return rc;
 }
@@ -224,6 +228,22 @@ int fw_ctx_schema_version(fw_ctx *ctx, const char *module)
         fw__db_i64(ctx, &v, NULL, "SELECT version FROM fw_schema WHERE module=?", "t", module) != FW_OK)
         return -1;
     return (int)v;
+}
+
+/* A database without fw_meta must be empty: the library never adds its tables to another
+ * application's database. */
+static int check_empty(fw_ctx *ctx, const char *path, fw_error **err)
+{
+    int64_t n = 0;
+    int rc = fw__db_i64(ctx, &n, err, "SELECT count(*) FROM sqlite_master", "");
+
+    if (rc != FW_OK)
+        return rc;
+    if (n > 0)
+        return fw__error_set(err, FW_ECORRUPT, NULL,
+                             "'%s' is a database but not a libflexwork store (it has %lld schema "
+                             "objects and no fw_meta table)", path, (long long)n);
+    return FW_OK;
 }
 
 static int open_store(fw_ctx *ctx, const char *path, const fw_open_options *o, fw_error **err)
@@ -239,7 +259,9 @@ static int open_store(fw_ctx *ctx, const char *path, const fw_open_options *o, f
     if ((rc = fw__tx_begin(ctx, err)) != FW_OK)
         return rc;
     has_meta = fw__db_table_exists(ctx, "fw_meta");
-    rc = setup_key(ctx, o, has_meta, salt, err);
+    rc = has_meta ? FW_OK : check_empty(ctx, path, err);
+    if (rc == FW_OK)
+        rc = setup_key(ctx, o, has_meta, salt, err);
     if (rc == FW_OK)
         rc = fw__db_script(ctx, "CREATE TABLE IF NOT EXISTS fw_schema ("
                                 "module TEXT PRIMARY KEY, version INTEGER NOT NULL, "
@@ -250,7 +272,13 @@ static int open_store(fw_ctx *ctx, const char *path, const fw_open_options *o, f
         rc = migrate(ctx, err);
     if (rc == FW_OK && !has_meta)
         rc = init_meta(ctx, o, salt, err);
-    return fw__tx_end(ctx, rc, err);
+    rc = fw__tx_end(ctx, rc, err);
+    /* WAL only once the file is known to be ours: switching writes the file's header, and a
+     * refused open (wrong key, foreign database) must leave the file as it was. WAL is then
+     * recorded in the file, so later connections use it from their first read. */
+    if (rc == FW_OK)
+        rc = fw__db_script(ctx, "PRAGMA journal_mode=WAL", err);
+    return rc;
 }
 
 static int check_options(const fw_open_options *o, fw_error **err)
@@ -261,9 +289,15 @@ static int check_options(const fw_open_options *o, fw_error **err)
     if (!o->master_key && (!o->passphrase || !*o->passphrase))
         return fw__error_set(err, FW_EINVAL, "opts.master_key",
                              "a 32-byte master key or a non-empty opts.passphrase is required");
+    if (o->master_key && o->passphrase)
+        return fw__error_set(err, FW_EINVAL, "opts.passphrase",
+                             "give opts.master_key or opts.passphrase, not both");
     if (o->synchronous != FW_SYNC_FULL && o->synchronous != FW_SYNC_NORMAL)
         return fw__error_set(err, FW_EINVAL, "opts.synchronous",
                              "must be FW_SYNC_FULL (0) or FW_SYNC_NORMAL (1), got %u", o->synchronous);
+    if (o->busy_timeout_ms > INT32_MAX)
+        return fw__error_set(err, FW_EINVAL, "opts.busy_timeout_ms",
+                             "must be at most %d ms, got %u", INT32_MAX, o->busy_timeout_ms);
     if (o->create > 1)
         return fw__error_set(err, FW_EINVAL, "opts.create", "must be 0 or 1, got %u", o->create);
     return FW_OK;
@@ -324,6 +358,23 @@ void fw_ctx_free(fw_ctx *ctx)
     fw_shutdown();
 }
 
+/* The name goes into audit records and their exports, which are UTF-8 JSON. */
+static int utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        int len = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 0;
+        int i;
+        if (!len)
+            return 0;
+        for (i = 1; i < len; i++)
+            if ((p[i] & 0xC0) != 0x80)
+                return 0;
+        p += len;
+    }
+    return 1;
+}
+
 int fw_ctx_set_actor(fw_ctx *ctx, uint32_t role, fw_id party_id, const char *name, fw_error **err)
 {
     char *copy = NULL;
@@ -342,6 +393,8 @@ int fw_ctx_set_actor(fw_ctx *ctx, uint32_t role, fw_id party_id, const char *nam
                              "platform roles take party_id 0, got %lld", (long long)party_id);
     if (name && strlen(name) > 255)
         return fw__error_set(err, FW_EINVAL, "name", "must be at most 255 bytes");
+    if (name && !utf8_valid(name))
+        return fw__error_set(err, FW_EINVAL, "name", "must be valid UTF-8");
     if (name && !(copy = strdup(name)))
         return fw__error_nomem(err);
     free(ctx->actor_name);
@@ -352,9 +405,20 @@ int fw_ctx_set_actor(fw_ctx *ctx, uint32_t role, fw_id party_id, const char *nam
 }
 
 /* Transactions: BEGIN IMMEDIATE at the outermost level, savepoints inside. */
+
+static int lost_tx(fw_error **err)
+{
+    return fw__error_set(err, FW_ESTATE, NULL,
+                         "the store rolled the open transaction back after an earlier error; "
+                         "roll back and retry");
+}
 int fw__tx_begin(fw_ctx *ctx, fw_error **err)
 {
-    int rc = ctx->tx_depth == 0 ? fw__db_exec(ctx, err, "BEGIN IMMEDIATE", "")
+    int rc;
+
+    if (ctx->tx_depth > 0 && fw__db_autocommit(ctx))
+        return lost_tx(err);
+    rc = ctx->tx_depth == 0 ? fw__db_exec(ctx, err, "BEGIN IMMEDIATE", "")
                                 : fw__db_exec(ctx, err, "SAVEPOINT fw", "");
     if (rc == FW_OK)
         ctx->tx_depth++;
@@ -364,6 +428,10 @@ int fw__tx_begin(fw_ctx *ctx, fw_error **err)
 int fw__tx_end(fw_ctx *ctx, int rc, fw_error **err)
 {
     ctx->tx_depth--;
+    if (fw__db_autocommit(ctx)) {
+        /* SQLite already rolled everything back (I/O error, full disk, ...): nothing to end. */
+        return rc != FW_OK ? rc : lost_tx(err);
+    }
     if (ctx->tx_depth == 0) {
         if (rc == FW_OK) {
             int crc = fw__db_exec(ctx, err, "COMMIT", "");

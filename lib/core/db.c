@@ -77,7 +77,6 @@ int fw__db_open(struct fw__db **out, const char *path, int create, uint32_t busy
 {
     struct fw__db *db;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
-    int is_mem = strcmp(path, ":memory:") == 0;
     int rc;
 
     if (create)
@@ -98,11 +97,11 @@ int fw__db_open(struct fw__db **out, const char *path, int create, uint32_t busy
     sqlite3_busy_timeout(db->h, (int)(busy_ms ? busy_ms : 5000));
     {
         const char *setup = synchronous == FW_SYNC_NORMAL
-            ? "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
-            : "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;";
+            ? "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
+              "PRAGMA secure_delete=ON;"
+            : "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536; "
+              "PRAGMA secure_delete=ON;";
         rc = sqlite3_exec(db->h, setup, NULL, NULL, NULL);
-        if (rc == SQLITE_OK && !is_mem)
-            rc = sqlite3_exec(db->h, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL);
     }
     if (rc != SQLITE_OK) {
         int code = db_error(db->h, rc, "PRAGMA", err);
@@ -134,11 +133,27 @@ static size_t slot_of(const char *key)
     return (size_t)(x >> 40) % CACHE_SLOTS;
 }
 
+/* 1 when nothing but white space and semicolons follows the first statement. */
+static int only_one(const char *tail)
+{
+    for (; tail && *tail; tail++)
+        if (*tail != ';' && *tail != ' ' && *tail != '\n' && *tail != '\t' && *tail != '\r')
+            return 0;
+    return 1;
+}
+
+/* A second statement would be silently ignored by SQLite: refuse it (scripts use fw__db_script). */
+static int one_statement_error(const char *sql, fw_error **err)
+{
+    return fw__error_set(err, FW_ERROR, NULL, "store: more than one statement in: %.80s", sql);
+}
+
 int fw__db_prepare(fw_ctx *ctx, fw__stmt **out, const char *sql, fw_error **err)
 {
     struct fw__db *db = ctx->db;
     struct fw__stmt *s = NULL;
     size_t i, slot = slot_of(sql);
+    const char *tail = NULL;
     int rc;
 
     /* Probe a few slots: a hit on the same literal, or a free slot to fill. */
@@ -156,9 +171,14 @@ int fw__db_prepare(fw_ctx *ctx, fw__stmt **out, const char *sql, fw_error **err)
             s = e;
     }
     if (s) {
-        rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL);
+        rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, &tail);
         if (rc != SQLITE_OK)
             return db_error(db->h, rc, sql, err);
+        if (!only_one(tail)) {
+            sqlite3_finalize(s->st);
+            s->st = NULL;
+            return one_statement_error(sql, err);
+        }
         s->db = db;
         s->key = sql;
         s->cached = 1;
@@ -169,10 +189,15 @@ int fw__db_prepare(fw_ctx *ctx, fw__stmt **out, const char *sql, fw_error **err)
     s = calloc(1, sizeof(*s));
     if (!s)
         return fw__error_nomem(err);
-    rc = sqlite3_prepare_v2(db->h, sql, -1, &s->st, NULL);
+    rc = sqlite3_prepare_v2(db->h, sql, -1, &s->st, &tail);
     if (rc != SQLITE_OK) {
         free(s);
         return db_error(db->h, rc, sql, err);
+    }
+    if (!only_one(tail)) {
+        sqlite3_finalize(s->st);
+        free(s);
+        return one_statement_error(sql, err);
     }
     s->db = db;
     *out = s;
@@ -375,6 +400,11 @@ int fw__db_script(fw_ctx *ctx, const char *sql, fw_error **err)
 fw_id fw__db_last_id(fw_ctx *ctx)
 {
     return sqlite3_last_insert_rowid(ctx->db->h);
+}
+
+int fw__db_autocommit(fw_ctx *ctx)
+{
+    return sqlite3_get_autocommit(ctx->db->h) != 0;
 }
 
 int64_t fw__db_changes(fw_ctx *ctx)

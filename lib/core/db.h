@@ -3,7 +3,8 @@
  * read columns through these functions, so that another SQL backend can implement them.
  *
  * Statements prepared from string literals are cached per context (keyed by the literal's
- * address); always release one with fw__db_done(), on every path.
+ * address); always release one with fw__db_done(), on every path. A statement string holds
+ * exactly one statement (a second one is refused with FW_ERROR; scripts use fw__db_script).
  *
  * Format strings of the one-shot helpers bind parameters left to right:
  *   'i' int64_t   't' const char * (NUL-terminated; NULL binds NULL)
@@ -47,6 +48,8 @@ int fw__db_i64(fw_ctx *ctx, int64_t *out, fw_error **err, const char *sql, const
 int fw__db_script(fw_ctx *ctx, const char *sql, fw_error **err);
 
 fw_id fw__db_last_id(fw_ctx *ctx);
+/* 1 when no transaction is open on the connection (SQLite may end one itself after an error). */
+int fw__db_autocommit(fw_ctx *ctx);
 int64_t fw__db_changes(fw_ctx *ctx);
 
 /* Connection management, used by init.c and ctx.c only. */

@@ -28,18 +28,62 @@ int fw__idem_is_final(int rc)
     }
 }
 
-static void request_hash(const char *scope, const char *req, size_t len, unsigned char out[32])
+/*
+ * Requests may carry personal data (a bank card, a name), so neither the request nor an
+ * unkeyed hash of it is stored: the hash is keyed (blind-index key, domain-separated), and for
+ * naming the field that differs the store keeps a keyed digest per top-level field.
+ */
+static void request_hash(fw_ctx *ctx, const char *scope, const char *req, size_t len,
+                         unsigned char out[32])
 {
     crypto_generichash_state st;
     unsigned char sep = 0;
-    crypto_generichash_init(&st, NULL, 0, 32);
+    crypto_generichash_init(&st, fw__ctx_key(ctx, FW__KEY_BLIND), 32, 32);
+    crypto_generichash_update(&st, (const unsigned char *)"idem", 5);
     crypto_generichash_update(&st, (const unsigned char *)scope, strlen(scope));
     crypto_generichash_update(&st, &sep, 1);
     crypto_generichash_update(&st, (const unsigned char *)req, len);
     crypto_generichash_final(&st, out, 32);
 }
 
-/* Names the first top-level field whose value differs between two JSON requests. */
+static int add_digest(fw_ctx *ctx, cJSON *out, const char *name, const char *value, size_t len)
+{
+    crypto_generichash_state st;
+    unsigned char d[16];
+    crypto_generichash_init(&st, fw__ctx_key(ctx, FW__KEY_BLIND), 32, sizeof(d));
+    crypto_generichash_update(&st, (const unsigned char *)"idem-field", 11);
+    crypto_generichash_update(&st, (const unsigned char *)name, strlen(name) + 1);
+    crypto_generichash_update(&st, (const unsigned char *)value, len);
+    crypto_generichash_final(&st, d, sizeof(d));
+    return fw__json_add_hex(out, name, d, sizeof(d)) != NULL;
+}
+
+/* {"<field>":"<keyed digest of its value>",...}; a request that is not an object is one field,
+ * "request". NULL when out of memory. */
+static char *field_digests(fw_ctx *ctx, const char *req, size_t len)
+{
+    cJSON *in = NULL, *out = cJSON_CreateObject();
+    const cJSON *c;
+    char *text = NULL;
+    int ok = out != NULL;
+
+    if (ok && fw__json_parse(&in, req, len, NULL) == FW_OK) {
+        for (c = in->child; c && ok; c = c->next) {
+            char *v = cJSON_PrintUnformatted(c);
+            ok = v && add_digest(ctx, out, c->string, v, strlen(v));
+            free(v);
+        }
+    } else if (ok) {
+        ok = add_digest(ctx, out, "request", req, len);
+    }
+    if (ok)
+        text = cJSON_PrintUnformatted(out);
+    cJSON_Delete(in);
+    cJSON_Delete(out);
+    return text;
+}
+
+/* Names the first top-level field whose digest differs between two field-digest objects. */
 static void first_difference(const char *a, const char *b, size_t b_len, char *field, size_t size)
 {
     cJSON *ja = NULL, *jb = NULL;
@@ -80,13 +124,11 @@ int fw__idem_begin(fw_ctx *ctx, fw__idem *idem, const char *scope, const char *k
                              FW__IDEM_KEY_MAX, strlen(key));
     idem->active = 1;
     strcpy(idem->key, key);
-    request_hash(scope, request, request_len, idem->hash);
-    idem->request = malloc(request_len + 1);
+    request_hash(ctx, scope, request, request_len, idem->hash);
+    idem->request = field_digests(ctx, request, request_len);
     if (!idem->request)
         return fw__error_nomem(err);
-    memcpy(idem->request, request, request_len);
-    idem->request[request_len] = '\0';
-    idem->request_len = request_len;
+    idem->request_len = strlen(idem->request);
 
     rc = fw__db_query(ctx, &s, err, "SELECT hash, request, rc, result_id, result_json, err_path, "
                       "err_message FROM fw_idem WHERE scope=? AND key=?", "tt", scope, key);
@@ -96,7 +138,8 @@ int fw__idem_begin(fw_ctx *ctx, fw__idem *idem, const char *scope, const char *k
     if (rc == FW__ROW) {
         if (fw__db_col_bytes(s, 0) != 32 || sodium_memcmp(fw__db_col_blob(s, 0), idem->hash, 32) != 0) {
             char field[128];
-            first_difference(fw__db_col_text(s, 1), request, request_len, field, sizeof(field));
+            first_difference(fw__db_col_text(s, 1), idem->request, idem->request_len, field,
+                             sizeof(field));
             rc = fw__error_set(err, FW_ECONFLICT, "idempotency_key",
                                "key \"%s\" was first used with a different %s; use a new key for a "
                                "new request", key, field);

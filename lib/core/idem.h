@@ -26,7 +26,7 @@ typedef struct fw__idem {
     const char *scope;
     char key[FW__IDEM_KEY_MAX + 1];
     unsigned char hash[32];
-    char *request;          /* copy of the canonical request */
+    char *request;          /* keyed digests of the request's fields (never the request itself) */
     size_t request_len;
     int active;             /* 1 when a key was given (an empty key disables idempotency) */
     int replayed;           /* 1: the stored outcome is below */

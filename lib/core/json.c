@@ -21,9 +21,12 @@ const char *fw__json_path_index(char *buf, size_t size, const char *path, size_t
     return buf;
 }
 
+/* Depth counts containers only: 32 nested arrays holding a number are 32 levels deep. */
 static int depth_ok(const cJSON *item, int depth)
 {
     const cJSON *c;
+    if (!cJSON_IsArray(item) && !cJSON_IsObject(item))
+        return 1;
     if (depth > FW__JSON_MAX_DEPTH)
         return 0;
     for (c = item->child; c; c = c->next)
@@ -78,7 +81,7 @@ int fw__json_parse_any(cJSON **out, const char *json, size_t len, fw_error **err
     /* Only whitespace may follow the value. */
     while (end && (size_t)(end - json) < len && (*end == ' ' || *end == '\n' || *end == '\r' || *end == '\t'))
         end++;
-    if (end && (size_t)(end - json) < len && *end != '\0') {
+    if (end && (size_t)(end - json) < len) {
         cJSON_Delete(root);
         return fw__error_set(err, FW_EJSON, "$", "unexpected text after the JSON value at byte %zu",
                              (size_t)(end - json));
@@ -105,11 +108,15 @@ int fw__json_parse(cJSON **out, const char *json, size_t len, fw_error **err)
     return FW_OK;
 }
 
+static const char *type_name(const cJSON *c);
+
 int fw__json_only(const cJSON *obj, const char *path, const char *const *allowed, fw_error **err)
 {
-    const cJSON *c;
+    const cJSON *c, *d;
     char p[256];
 
+    if (!cJSON_IsObject(obj))
+        return fw__error_set(err, FW_EINVAL, path, "must be an object, got %s", type_name(obj));
     for (c = obj->child; c; c = c->next) {
         const char *const *a;
         for (a = allowed; *a; a++)
@@ -124,6 +131,12 @@ int fw__json_only(const cJSON *obj, const char *path, const char *const *allowed
             return fw__error_set(err, FW_EINVAL, fw__json_path(p, sizeof(p), path, c->string),
                                  "unknown field; accepted fields are: %s", list);
         }
+        /* A repeated member would let two readers of one record see different values. Every
+         * member before c is a distinct accepted name, so this scan stays short. */
+        for (d = obj->child; d != c; d = d->next)
+            if (strcmp(d->string, c->string) == 0)
+                return fw__error_set(err, FW_EINVAL, fw__json_path(p, sizeof(p), path, c->string),
+                                     "appears more than once");
     }
     return FW_OK;
 }
@@ -293,13 +306,16 @@ int fw__json_date(const cJSON *obj, const char *path, const char *name, int requ
 {
     const char *s = NULL;
     char p[256];
-    int y, m, d, n = 0;
+    int y, m, d, i;
     int rc = fw__json_str(obj, path, name, required, 10, 10, &s, err);
 
     if (rc != FW_OK || !s)
         return rc;
     fw__json_path(p, sizeof(p), path, name);
-    if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || s[4] != '-' || s[7] != '-' ||
+    for (i = 0; i < 10; i++)
+        if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+            break;
+    if (i != 10 || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
         fw__cst_from_date(y, m, d, out_ms) != FW_OK)
         return fw__error_set(err, FW_EINVAL, p, "must be a date YYYY-MM-DD that exists, got \"%s\"", s);
     return FW_OK;
@@ -347,7 +363,15 @@ int fw__json_out(cJSON *item, char **out_json, size_t *out_len, fw_error **err)
 
 cJSON *fw__json_add_i64(cJSON *obj, const char *name, int64_t v)
 {
-    return cJSON_AddNumberToObject(obj, name, (double)v);
+    char digits[24];
+
+    /* cJSON prints numbers with 15 significant digits when that reads back within its own
+     * tolerance, which turns 9007199254740991 into 9.00719925474099e+15. Below 10^15 that is
+     * exact; above, the exact decimal text goes out as a raw member. */
+    if (v > -1000000000000000LL && v < 1000000000000000LL)
+        return cJSON_AddNumberToObject(obj, name, (double)v);
+    snprintf(digits, sizeof(digits), "%" PRId64, v);
+    return cJSON_AddRawToObject(obj, name, digits);
 }
 
 cJSON *fw__json_add_hex(cJSON *obj, const char *name, const unsigned char *bytes, size_t n)

@@ -62,7 +62,7 @@ const char *fw__json_path_index(char *buf, size_t size, const char *path, size_t
 
 /* Prints item unformatted into a library-owned string for a char **out_json; deletes item. */
 int fw__json_out(cJSON *item, char **out_json, size_t *out_len, fw_error **err);
-/* Adds an int64 member exactly (numbers above 2^53 would lose precision: they never occur for fen). */
+/* Adds an int64 member printed exactly (for output: beyond 10^15 the member is raw text). */
 cJSON *fw__json_add_i64(cJSON *obj, const char *name, int64_t v);
 /* Lower-case hex string member. */
 cJSON *fw__json_add_hex(cJSON *obj, const char *name, const unsigned char *bytes, size_t n);

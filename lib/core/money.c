@@ -35,7 +35,7 @@ int fw__money_muldiv(int64_t a, int64_t num, int64_t den, int rounding, int64_t 
     __int128 p, q, r, twice;
     int sign;
 
-    if (den <= 0)
+    if (den <= 0 || rounding < FW__ROUND_HALF_UP || rounding > FW__ROUND_HALF_EVEN)
         return FW_EINVAL;
     p = (__int128)a * num;              /* |a * num| < 2^126: cannot overflow */
     q = p / den;
@@ -58,7 +58,7 @@ int fw__money_muldiv(int64_t a, int64_t num, int64_t den, int rounding, int64_t 
                 q += sign;
             break;
         default:
-            return FW_EINVAL;
+            break;
         }
     }
     if (q > INT64_MAX || q < INT64_MIN)

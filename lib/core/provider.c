@@ -36,11 +36,13 @@ int fw__provider_call(fw_provider_fn fn, void *payload, const char *req, size_t 
 
     reply->json = NULL;
     reply->len = 0;
+    if (!fn)
+        return FW_EPENDING;    /* no provider: the operation waits for an operator */
     rc = fn(req, req_len, reply, payload);
-    if (rc > 0)
-        rc = FW_EPROVIDER;     /* a positive code is not one of ours */
     if (rc == FW_OK && !reply->json)
-        rc = FW_EPROVIDER;     /* answered without a reply */
+        return FW_EPROVIDER;   /* answered without a reply */
+    if (rc != FW_OK && rc != FW_EPENDING && rc != FW_ETIMEOUT)
+        rc = FW_EPROVIDER;     /* any other code is the provider's failure */
     return rc;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <sodium.h>
+#include <cjson/cJSON.h>
 
 #include <flexwork/vault.h>
 
@@ -183,7 +184,6 @@ void fw__vault_blind(fw_ctx *ctx, const char *domain, const char *value, size_t 
 int fw_vault_shred(fw_ctx *ctx, const char *subject, fw_error **err)
 {
     int64_t n = 0;
-    char detail[200];
     int rc;
 
     if (!ctx)
@@ -201,10 +201,23 @@ int fw_vault_shred(fw_ctx *ctx, const char *subject, fw_error **err)
         rc = fw__db_exec(ctx, err, "UPDATE fw_vault_key SET wrapped=NULL, shredded_ms=coalesce(shredded_ms, ?) "
                          "WHERE subject=?", "it", fw_ctx_now(ctx), subject);
     if (rc == FW_OK) {
-        snprintf(detail, sizeof(detail), "{\"subject\":\"%.128s\"}", subject);
-        rc = fw__audit_append(ctx, "vault.shred", "vault_key", 0, detail, strlen(detail), err);
+        cJSON *o = cJSON_CreateObject();
+        char *detail = NULL;
+        if (o && cJSON_AddStringToObject(o, "subject", subject))
+            detail = cJSON_PrintUnformatted(o);
+        cJSON_Delete(o);
+        rc = detail ? fw__audit_append(ctx, "vault.shred", "vault_key", 0, detail, strlen(detail), err)
+                    : fw__error_nomem(err);
+        free(detail);
     }
-    return fw__tx_end(ctx, rc, err);
+    rc = fw__tx_end(ctx, rc, err);
+    /* The wrapped key is gone from the table and, with secure_delete, zeroed in the page; an
+     * older copy of the page may still sit in the WAL. Outside a host batch, checkpoint and
+     * truncate the WAL now (best effort: a reader elsewhere may hold it, and then the frames
+     * are overwritten by later writes instead). */
+    if (rc == FW_OK && ctx->tx_depth == 0)
+        fw__db_script(ctx, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
+    return rc;
 }
 
 /* Masking: keeps `head` leading and `tail` trailing characters, stars in between. */

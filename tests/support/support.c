@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "support.h"
 
 int64_t test_clock_ms = TEST_CLOCK_START;
@@ -129,4 +131,47 @@ char *test_read_vector(const char *name, size_t *len)
     if (len)
         *len = (size_t)n;
     return buf;
+}
+
+unsigned char *test_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char *buf;
+    long n;
+
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = malloc((size_t)n + 1);
+    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
+        fail_msg("cannot read %s", path);
+    fclose(f);
+    buf[n] = 0;
+    *len = (size_t)n;
+    return buf;
+}
+
+void test_raw_exec(const char *path, const char *sql)
+{
+    sqlite3 *h = NULL;
+    char *msg = NULL;
+
+    if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+        fail_msg("sqlite3_open %s: %s", path, sqlite3_errmsg(h));
+    if (sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("raw SQL on %s failed: %s (%s)", path, msg, sql);
+    sqlite3_close(h);
+}
+
+int test_open_opts(fw_ctx **out, const char *path, const uint8_t *key, const char *passphrase,
+                   fw_error **err)
+{
+    fw_open_options opts = FW_OPEN_OPTIONS_INIT;
+
+    opts.master_key = key;
+    opts.passphrase = passphrase;
+    opts.clock = test_clock;
+    return fw_ctx_open(out, path, &opts, err);
 }

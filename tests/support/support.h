@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <cmocka.h>
 
@@ -45,5 +46,14 @@ char *test_read_vector(const char *name, size_t *len);
         cmocka_set_message_output(CM_OUTPUT_TAP);                   \
         return cmocka_run_group_tests(tests_, NULL, NULL);          \
     }
+
+
+/* Reads a whole file into a malloc'd buffer; NULL when it does not exist. */
+unsigned char *test_read_file(const char *path, size_t *len);
+/* Runs SQL on a store file through SQLite directly, behind the library's back. */
+void test_raw_exec(const char *path, const char *sql);
+/* Opens a store with explicit options; returns the code, *out set on FW_OK. */
+int test_open_opts(fw_ctx **out, const char *path, const uint8_t *key, const char *passphrase,
+                   fw_error **err);
 
 #endif

@@ -8,11 +8,13 @@
  * Stability: this header is an extension point. Structs are append-only and versioned.
  *
  * Callback contract: a callback receives a request as UTF-8 JSON (documented per module in
- * docs/providers.md) and answers by calling fw_reply_set() once with a JSON reply. It returns
+ * docs/providers.md) and answers by calling fw_reply_set() with a JSON reply. It returns
  * FW_OK when it answered; FW_EPENDING when the answer will come later (by query or by the
- * operator); FW_ETIMEOUT when the far side did not answer; any other negative code for a
- * failure, which the library records as the provider's failure. Callbacks run inside the
- * library's transaction: they must not call back into the same context.
+ * operator); FW_ETIMEOUT when the far side did not answer; any other code is a failure, which
+ * the library records as FW_EPROVIDER (keeping the reply, if any, as its detail). FW_OK
+ * without a reply is FW_EPROVIDER too. A callback left NULL means "no provider": the
+ * operation waits (FW_EPENDING). Callbacks run inside the library's transaction: they must
+ * not call back into the same context.
  */
 #ifndef FLEXWORK_SYS_PROVIDER_H
 #define FLEXWORK_SYS_PROVIDER_H
@@ -75,7 +77,8 @@ typedef struct fw_tax_provider {
 /**
  * Registers (or, with NULL, removes) a provider on the context. The struct is copied; the
  * payload must outlive the registration.
- * @return FW_OK; FW_EVERSION for an unknown struct version.
+ * @return FW_OK; FW_EVERSION (path "provider.version") for an unknown struct version, the
+ *         registration unchanged; FW_EINVAL when ctx is NULL.
  */
 FW_EXTERN(int) fw_ctx_set_identity_provider(fw_ctx *ctx, const fw_identity_provider *p, fw_error **err);
 /** As fw_ctx_set_identity_provider(), for the payment channel. */
