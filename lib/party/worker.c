@@ -518,7 +518,12 @@ int fw_party_worker_get(fw_ctx *ctx, fw_id worker_id, char **out_json, size_t *o
         }
     }
     cJSON_AddBoolToObject(o, "erased", erased);
-    if (rc == FW_OK) {
+    if (rc == FW_OK && erased) {
+        cJSON_AddNullToObject(o, "name");
+        cJSON_AddNullToObject(o, "id_number");
+        cJSON_AddNullToObject(o, "phone");
+        cJSON_AddNullToObject(o, "bank_card");
+    } else if (rc == FW_OK) {
         const char *idn = fw__pii_str(pii, "id_number", NULL);
         add_field(o, "name", fw__pii_str(pii, "name", NULL), clear, fw__mask_name);
         add_field(o, "id_number", idn, clear, fw__mask_id_number);
