@@ -63,6 +63,18 @@ static const struct rule rules[] = {
     { "party.staff.role",              R(ADMIN) | R(SYSTEM) },
 
     /* contract */
+    { "contract.template_add",     R(ADMIN) | R(OPERATOR) },
+    { "contract.template_get",     ANYONE },
+    { "contract.create",           STAFF | R(ENTERPRISE_USER) | R(SYSTEM) },
+    { "contract.load",             READERS | R(ENTERPRISE_USER) | R(WORKER) | R(SYSTEM) },
+    { "contract.send",             STAFF | R(ENTERPRISE_USER) | R(SYSTEM) },
+    { "contract.sign",             STAFF | R(ENTERPRISE_USER) | R(WORKER) },
+    { "contract.verify",           READERS | R(ENTERPRISE_USER) | R(WORKER) | R(SYSTEM) },
+    { "contract.terminate",        STAFF },
+    { "contract.expire_due",       STAFF | R(SYSTEM) },
+    { "contract.taxreg_request",   STAFF | R(TAX_AGENT) | R(SYSTEM) },
+    { "contract.taxreg_complete",  R(ADMIN) | R(TAX_AGENT) },
+    { "contract.taxreg_get",       READERS | R(WORKER) | R(SYSTEM) },
 
     /* training */
 
