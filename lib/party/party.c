@@ -110,14 +110,22 @@ int fw__party_seal_json(fw_ctx *ctx, const char *subject, const char *table, fw_
 int fw__party_open_pii(fw_ctx *ctx, const char *table, const char *kind, fw_id id, cJSON **out,
                        fw_error **err)
 {
-    char sql[128], subject[64], *plain = NULL;
+    const char *sql;
+    char subject[64], *plain = NULL;
     fw__stmt *s;
     unsigned char *blob = NULL;
     size_t n = 0;
     int rc;
 
-    /* table comes from this module's own constants, never from input */
-    snprintf(sql, sizeof(sql), "SELECT pii FROM %s WHERE id=?", table);
+    /* literals, so that the statement cache keys them by address */
+    if (strcmp(table, "fw_party_enterprise") == 0)
+        sql = "SELECT pii FROM fw_party_enterprise WHERE id=?";
+    else if (strcmp(table, "fw_party_worker") == 0)
+        sql = "SELECT pii FROM fw_party_worker WHERE id=?";
+    else if (strcmp(table, "fw_party_enterprise_user") == 0)
+        sql = "SELECT pii FROM fw_party_enterprise_user WHERE id=?";
+    else
+        sql = "SELECT pii FROM fw_party_staff WHERE id=?";
     snprintf(subject, sizeof(subject), "%s:%lld", kind, (long long)id);
     rc = fw__db_prepare(ctx, &s, sql, err);
     if (rc != FW_OK)
