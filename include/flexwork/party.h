@@ -277,6 +277,14 @@ FW_EXTERN(int) fw_party_worker_suspend(fw_ctx *ctx, fw_id worker_id, const char 
 FW_EXTERN(int) fw_party_worker_resume(fw_ctx *ctx, fw_id worker_id, fw_error **err);
 
 /**
+ * Closes a worker (R-6.b). Every cancellation check registered by higher modules must pass
+ * (nothing payable, no open work); the first that fails is returned naming what blocks.
+ * Personal data stays until fw_party_worker_erase().
+ * @return FW_OK; FW_ENOTFOUND; FW_ESTATE when already closed; FW_EDENIED from a check; FW_EPERM.
+ */
+FW_EXTERN(int) fw_party_worker_close(fw_ctx *ctx, fw_id worker_id, fw_error **err);
+
+/**
  * Changes a worker's phone or bank card: {"phone"?, "bank_card"?}. A new bank card clears the
  * earlier Luhn warning or sets it again.
  */

@@ -52,6 +52,7 @@ static const struct rule rules[] = {
     { "party.worker.resume",           STAFF | R(REVIEWER) },
     { "party.worker.change",           STAFF | R(WORKER) | R(SYSTEM) },
     { "party.worker.get",              READERS | R(ENTERPRISE_USER) | R(WORKER) | R(SYSTEM) },
+    { "party.worker.close",            STAFF },
     { "party.worker.erase",            R(ADMIN) },
     { "party.worker.find",             STAFF | R(REVIEWER) | R(TAX_AGENT) | R(SYSTEM) },
     { "party.platform.set",            R(ADMIN) },

@@ -385,6 +385,27 @@ int fw_party_worker_resume(fw_ctx *ctx, fw_id worker_id, fw_error **err)
     return transition(ctx, worker_id, "party.worker.resume", 1u << FW_WORKER_SUSPENDED, 0, NULL, err);
 }
 
+int fw_party_worker_close(fw_ctx *ctx, fw_id worker_id, fw_error **err)
+{
+    uint32_t st;
+    int rc;
+
+    if (!ctx)
+        return fw__error_set(err, FW_EINVAL, NULL, "ctx is required");
+    if ((rc = fw__authz_require(ctx, "party.worker.close", err)) != FW_OK)
+        return rc;
+    if ((rc = fw__tx_begin(ctx, err)) != FW_OK)
+        return rc;
+    rc = fw__party_worker_state(ctx, worker_id, &st, err);
+    if (rc == FW_OK && st == FW_WORKER_CLOSED)
+        rc = fw__error_set(err, FW_ESTATE, NULL, "worker %lld is already closed", (long long)worker_id);
+    if (rc == FW_OK)
+        rc = fw__party_run_cancel_checks(ctx, FW__PARTY_WORKER, worker_id, err);
+    if (rc == FW_OK)
+        rc = set_state(ctx, worker_id, st, FW_WORKER_CLOSED, "party.worker.close", NULL, err);
+    return fw__tx_end(ctx, rc, err);
+}
+
 int fw_party_worker_change(fw_ctx *ctx, fw_id worker_id, const char *json, size_t json_len, fw_error **err)
 {
     static const char *const fields[] = { "phone", "bank_card", NULL };

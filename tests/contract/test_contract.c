@@ -253,6 +253,24 @@ static void unverified_parties_cannot_contract(void **state)
     assert_int_equal(fw_contract_create(&c, ctx, json, strlen(json), &err), FW_EINVAL);
     assert_string_equal(fw_error_message(err), "$.values.start: is required");
     fw_error_free(err);
+    err = NULL;
+    snprintf(json, sizeof(json), "{\"template_id\":%lld,\"enterprise_id\":%lld,\"values\":{\"fee_rate\":\"6%%\","
+             "\"start\":\"2026-04-31\",\"deposit\":1}}", (long long)tpl, (long long)ent);
+    assert_int_equal(fw_contract_create(&c, ctx, json, strlen(json), &err), FW_EINVAL);
+    assert_string_equal(fw_error_path(err), "$.values.start");
+    fw_error_free(err);
+    err = NULL;
+    snprintf(json, sizeof(json), "{\"template_id\":%lld,\"enterprise_id\":%lld,\"values\":{\"fee_rate\":\"6%%\","
+             "\"start\":\"2026-04-01\",\"deposit\":1,\"bonus\":2}}", (long long)tpl, (long long)ent);
+    assert_int_equal(fw_contract_create(&c, ctx, json, strlen(json), &err), FW_EINVAL);
+    assert_string_equal(fw_error_message(err), "$.values.bonus: is not a placeholder of the template");
+    fw_error_free(err);
+    err = NULL;
+    snprintf(json, sizeof(json), "{\"template_id\":%lld,\"worker_id\":%lld," COOP_VALUES "}", (long long)tpl,
+             (long long)w);
+    assert_int_equal(fw_contract_create(&c, ctx, json, strlen(json), &err), FW_EINVAL);
+    assert_string_equal(fw_error_path(err), "$.enterprise_id");
+    fw_error_free(err);
     assert_null(c);
     assert_int_equal(count_rows(ctx, "SELECT count(*) FROM fw_contract"), 0);
     assert_int_equal(audit_count(ctx), audits);

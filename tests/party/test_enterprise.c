@@ -280,15 +280,44 @@ static int test_cancel_check(fw_ctx *ctx, int kind, fw_id id, fw_error **err)
     return FW_OK;
 }
 
-static int activations;
+static int activations, fail_activation;
 static int test_activate_hook(fw_ctx *ctx, int kind, fw_id id, fw_error **err)
 {
     (void)ctx;
-    (void)id;
-    (void)err;
+    if (fail_activation)
+        return fw__error_set(err, FW_EIO, NULL, "ledger: accounts of enterprise %lld could not be opened",
+                             (long long)id);
     if (kind == FW__PARTY_ENTERPRISE)
         activations++;
     return FW_OK;
+}
+
+/* activation opens the accounts through the ledger's hook; its failure refuses activation. */
+static void activation_runs_hooks(void **state)
+{
+    fw_ctx *ctx = *state;
+    fw_error *err = NULL;
+    fw_id id = verified_enterprise(ctx, ENT1);
+    int64_t audits;
+
+    assert_int_equal(fw__party_register_activate_hook("test", test_activate_hook), FW_OK);
+    assert_int_equal(fw__tx_begin(ctx, NULL), FW_OK);
+    assert_int_equal(fw__tx_end(ctx, fw__party_enterprise_agreement(ctx, id, 1, NULL), NULL), FW_OK);
+    fail_activation = 1;
+    audits = audit_count(ctx);
+    assert_int_equal(fw_party_enterprise_activate(ctx, id, &err), FW_EIO);
+    assert_string_equal(fw_error_message(err), "ledger: accounts of enterprise 1 could not be opened");
+    fw_error_free(err);
+    err = NULL;
+    assert_int_equal(enterprise_state(ctx, id), FW_ENTERPRISE_SIGNED);
+    assert_int_equal(audit_count(ctx), audits);
+    fail_activation = 0;
+    activations = 0;
+    assert_rc(fw_party_enterprise_activate(ctx, id, &err), FW_OK, &err);
+    assert_int_equal(activations, 1);
+    assert_int_equal(fw_party_enterprise_activate(ctx, id, &err), FW_ESTATE);
+    assert_string_equal(fw_error_message(err), "enterprise 1 is active; only a signed enterprise is activated");
+    fw_error_free(err);
 }
 
 /* R-6.a: cancellation only with zero balances and no open work; the blocker is named. */
@@ -384,4 +413,5 @@ TEST_MAIN(cmocka_unit_test_setup_teardown(apply_ok, test_setup_admin, test_teard
           cmocka_unit_test_setup_teardown(key_change_triggers_re_review, test_setup_admin, test_teardown_ctx),
           cmocka_unit_test_setup_teardown(suspend_and_resume, test_setup_admin, test_teardown_ctx),
           cmocka_unit_test_setup_teardown(cancel_blocked_by_higher_module_check, test_setup_admin, test_teardown_ctx),
-          cmocka_unit_test_setup_teardown(enterprise_users_and_isolation, test_setup_admin, test_teardown_ctx))
+          cmocka_unit_test_setup_teardown(enterprise_users_and_isolation, test_setup_admin, test_teardown_ctx),
+          cmocka_unit_test_setup_teardown(activation_runs_hooks, test_setup_admin, test_teardown_ctx))

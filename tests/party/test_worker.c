@@ -351,8 +351,50 @@ static void suspend_resume_returns_to_prior_state(void **state)
     assert_int_equal(worker_state(ctx, id), FW_WORKER_ACTIVE);
 }
 
+static int worker_blocked;
+static int worker_cancel_check(fw_ctx *ctx, int kind, fw_id id, fw_error **err)
+{
+    (void)ctx;
+    if (worker_blocked && kind == FW__PARTY_WORKER)
+        return fw__error_set(err, FW_EDENIED, NULL, "worker %lld has 350.00 payable on account 12", (long long)id);
+    return FW_OK;
+}
+
+/* R-6.b: a worker is closed only when nothing blocks; the blocker is named, nothing changes. */
+static void close_blocked_by_higher_module_check(void **state)
+{
+    fw_ctx *ctx = *state;
+    fw_error *err = NULL;
+    fw_id id = verified_worker(ctx, WORKER_JSON("张小红", ID_1949, CARD_OK, "self"));
+    int64_t audits;
+
+    assert_int_equal(fw__party_register_cancel_check("test-worker", worker_cancel_check), FW_OK);
+    worker_blocked = 1;
+    audits = audit_count(ctx);
+    assert_int_equal(fw_party_worker_close(ctx, id, &err), FW_EDENIED);
+    assert_string_equal(fw_error_message(err), "worker 1 has 350.00 payable on account 12");
+    fw_error_free(err);
+    err = NULL;
+    assert_int_equal(worker_state(ctx, id), FW_WORKER_VERIFIED);
+    assert_int_equal(audit_count(ctx), audits);
+    worker_blocked = 0;
+    assert_rc(fw_party_worker_close(ctx, id, &err), FW_OK, &err);
+    assert_int_equal(worker_state(ctx, id), FW_WORKER_CLOSED);
+    assert_int_equal(fw_party_worker_close(ctx, id, &err), FW_ESTATE);
+    fw_error_free(err);
+}
+
+/* Each module's schema is recorded at version 1. */
+static void schema_versions(void **state)
+{
+    fw_ctx *ctx = *state;
+    assert_int_equal(fw_ctx_schema_version(ctx, "party"), 1);
+    assert_int_equal(fw_ctx_schema_version(ctx, "contract"), 1);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, test_setup_admin, test_teardown_ctx)
 TEST_MAIN(T(register_self_service), T(register_assisted_by_operator), T(duplicate_id_number_refused),
           T(bad_id_numbers_refused), T(age_rules), T(luhn_failure_is_a_warning), T(provider_verification),
           T(manual_review_without_provider), T(who_may_read_a_worker), T(erasure_by_crypto_shredding),
-          T(suspend_resume_returns_to_prior_state))
+          T(suspend_resume_returns_to_prior_state), T(close_blocked_by_higher_module_check),
+          T(schema_versions))
