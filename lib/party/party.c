@@ -2,7 +2,6 @@
  * What the party files share: the hook lists of higher modules, audit and sealing helpers,
  * and the gates other modules call (R-7.2, R-4.1).
  */
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +25,20 @@ struct hook_list {
     int n;
 };
 
-static pthread_mutex_t hooks_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Registration is rare and short: a spin lock keeps the library free of a threads dependency. */
+static char hooks_lock;
 static struct hook_list cancel_checks, activate_hooks;
+
+static void lock(void)
+{
+    while (__atomic_test_and_set(&hooks_lock, __ATOMIC_ACQUIRE))
+        ;
+}
+
+static void unlock(void)
+{
+    __atomic_clear(&hooks_lock, __ATOMIC_RELEASE);
+}
 
 static int hook_add(struct hook_list *l, const char *name, fw__party_hook_fn fn)
 {
@@ -35,7 +46,7 @@ static int hook_add(struct hook_list *l, const char *name, fw__party_hook_fn fn)
 
     if (!fn)
         return FW_EINVAL;
-    pthread_mutex_lock(&hooks_lock);
+    lock();
     for (i = 0; i < l->n; i++)
         if (l->fns[i] == fn)
             break;
@@ -47,7 +58,7 @@ static int hook_add(struct hook_list *l, const char *name, fw__party_hook_fn fn)
             l->fns[l->n++] = fn;
         }
     }
-    pthread_mutex_unlock(&hooks_lock);
+    unlock();
     return rc;
 }
 
@@ -66,10 +77,10 @@ static int hooks_run(struct hook_list *l, fw_ctx *ctx, int kind, fw_id id, fw_er
     fw__party_hook_fn fns[HOOKS_MAX];
     int n, i, rc = FW_OK;
 
-    pthread_mutex_lock(&hooks_lock);
+    lock();
     n = l->n;
     memcpy(fns, l->fns, sizeof(fns));
-    pthread_mutex_unlock(&hooks_lock);
+    unlock();
     for (i = 0; i < n && rc == FW_OK; i++)
         rc = fns[i](ctx, kind, id, err);
     return rc;

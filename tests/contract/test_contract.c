@@ -407,7 +407,8 @@ static void sealed_document_tampering_detected(void **state)
     assert_int_equal(fw_contract_send(ctx, id, NULL), FW_OK);
     assert_int_equal(sign_as(ctx, FW_ROLE_WORKER, w, id), FW_CONTRACT_SIGNED);
     assert_int_equal(fw_contract_verify(ctx, id, NULL, NULL, NULL), FW_OK);
-    tamper(ctx, "UPDATE fw_contract SET document=substr(document,1,40)||x'00'||substr(document,42) WHERE id=1");
+    tamper(ctx, "UPDATE fw_contract SET document=substr(document,1,40)||CASE WHEN substr(document,41,1)=x'00' "
+                "THEN x'01' ELSE x'00' END||substr(document,42) WHERE id=1");
     assert_int_equal(fw_contract_verify(ctx, id, NULL, NULL, &err), FW_ECORRUPT);
     fw_error_free(err);
 }
