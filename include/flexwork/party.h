@@ -237,9 +237,12 @@ FW_EXTERN(int) fw_party_enterprise_user_list(fw_ctx *ctx, fw_id enterprise_id, c
  * blind index of the ID number.
  *
  * @param json  {"name", "id_number", "phone" (11-digit mobile), "bank_card",
- *              "channel":"self"|"assisted", "enterprise_id"? (links the worker to it),
- *              "external_ref"?}. An enterprise user may register only with its own enterprise_id.
- * @return FW_OK; FW_EINVAL naming the field; FW_EDENIED with reason WORKER_UNDER_16;
+ *              "channel":"self"|"assisted", "enterprise_id"? (links the worker to that
+ *              enterprise, which must be active), "external_ref"?}. An enterprise user may
+ *              register only with its own enterprise_id.
+ * @param[out] out_id  the worker's id.
+ * @return FW_OK; FW_EINVAL naming the field; FW_EDENIED with reason WORKER_UNDER_16 or an
+ *         ENTERPRISE_* reason; FW_ENOTFOUND for an unknown enterprise_id;
  *         FW_EEXISTS for a registered ID number; FW_EPERM.
  */
 FW_EXTERN(int) fw_party_worker_register(fw_ctx *ctx, const char *json, size_t json_len,

@@ -16,7 +16,6 @@
  * so a signature binds the document, the signer, its key, the time and the intent, and chains
  * to the one before it.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,6 @@
  * Contract templates (R-7.4): versioned texts with typed placeholders and a content hash, and
  * their rendering for the parties into the canonical document bytes that signatures cover.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +11,10 @@
 #include "contract/contract_int.h"
 #include "core/audit.h"
 #include "core/authz.h"
-#include "core/clock.h"
 #include "core/ctx.h"
 #include "core/db.h"
 #include "core/error.h"
 #include "core/json.h"
-#include "core/vault.h"
-#include "party/party.h"
 
 #define BODY_MAX (256u * 1024u)
 

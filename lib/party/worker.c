@@ -146,13 +146,13 @@ int fw_party_worker_register(fw_ctx *ctx, const char *json, size_t json_len, fw_
                  ctx->actor_name ? ctx->actor_name : "");
     }
     if (rc == FW_OK && (rc = fw__tx_begin(ctx, err)) == FW_OK) {
+        /* an enterprise brings its workers only once it is active */
         if (ent) {
             rc = fw__party_enterprise_state(ctx, ent, &est, err);
             if (rc == FW_ENOTFOUND)
                 rc = fw__error_set(err, FW_ENOTFOUND, "$.enterprise_id", "no enterprise %lld", (long long)ent);
-            if (rc == FW_OK && est == FW_ENTERPRISE_CANCELLED)
-                rc = fw__error_set(err, FW_EDENIED, "$.enterprise_id",
-                                   "ENTERPRISE_CANCELLED: enterprise %lld is cancelled", (long long)ent);
+            if (rc == FW_OK)
+                rc = fw__party_require_active_enterprise(ctx, ent, err);
         }
         if (rc == FW_OK && fw__db_i64(ctx, &dup, NULL, "SELECT id FROM fw_party_worker WHERE id_blind=?", "b",
                                       (const void *)blind, sizeof(blind)) == FW_OK)

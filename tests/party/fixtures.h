@@ -82,6 +82,16 @@ static inline fw_id verified_enterprise(fw_ctx *ctx, const char *json)
     return id;
 }
 
+/* Verified, cooperation agreement reported in force (as the contract module does), activated. */
+static inline fw_id party_active_enterprise(fw_ctx *ctx, const char *json)
+{
+    fw_id id = verified_enterprise(ctx, json);
+    assert_int_equal(fw__tx_begin(ctx, NULL), FW_OK);
+    assert_int_equal(fw__tx_end(ctx, fw__party_enterprise_agreement(ctx, id, 1, NULL), NULL), FW_OK);
+    assert_int_equal(fw_party_enterprise_activate(ctx, id, NULL), FW_OK);
+    return id;
+}
+
 static inline fw_id register_worker(fw_ctx *ctx, const char *json)
 {
     fw_error *err = NULL;

@@ -194,14 +194,7 @@ static void registry_provider_decides(void **state)
     assert_int_equal(f.calls, 4);
 }
 
-static fw_id active_enterprise(fw_ctx *ctx, const char *json)
-{
-    fw_id id = verified_enterprise(ctx, json);
-    assert_int_equal(fw__tx_begin(ctx, NULL), FW_OK);
-    assert_int_equal(fw__tx_end(ctx, fw__party_enterprise_agreement(ctx, id, 1, NULL), NULL), FW_OK);
-    assert_int_equal(fw_party_enterprise_activate(ctx, id, NULL), FW_OK);
-    return id;
-}
+#define active_enterprise party_active_enterprise
 
 /* R-6.a, R-7.10.a: a change of a key field sends the enterprise back to review. */
 static void key_change_triggers_re_review(void **state)

@@ -265,8 +265,21 @@ static void who_may_read_a_worker(void **state)
                          "\"bank_card\":\"" CARD_OK "\",\"channel\":\"assisted\",\"enterprise_id\":1}";
     fw_error *err = NULL;
     char *out = NULL;
-    fw_id e1 = apply_enterprise(ctx, ENT1), e2 = apply_enterprise(ctx, ENT2), a, b = 0;
+    fw_id e1 = party_active_enterprise(ctx, ENT1), e2 = party_active_enterprise(ctx, ENT2), a, b = 0;
+    fw_id e3 = apply_enterprise(ctx, ENT_JSON("第三公司", "91350100M000100Y43"));
+    const char *unverified = "{\"name\":\"赵六\",\"id_number\":\"" ID_1985 "\",\"phone\":\"13900001111\","
+                             "\"bank_card\":\"" CARD_OK "\",\"channel\":\"assisted\",\"enterprise_id\":3}";
     cJSON *o;
+
+    /* an enterprise that is not active cannot bring workers */
+    assert_int_equal(fw_party_worker_register(ctx, unverified, strlen(unverified), &b, &err), FW_EDENIED);
+    assert_string_equal(fw_error_message(err),
+                        "ENTERPRISE_NOT_VERIFIED: enterprise 3 is applied; it must be verified first");
+    fw_error_free(err);
+    err = NULL;
+    assert_int_equal(e3, 3);
+    assert_int_equal(b, 0);
+    assert_int_equal(count_rows(ctx, "SELECT count(*) FROM fw_party_worker"), 0);
 
     a = register_worker(ctx, WORKER_JSON("张小红", ID_1949, CARD_OK, "self"));
     test_actor(ctx, FW_ROLE_ENTERPRISE_USER, e1);
