@@ -12,6 +12,8 @@
 #include <flexwork/ctx.h>
 #include <flexwork/audit.h>
 #include <flexwork/vault.h>
+#include <flexwork/party.h>
+#include <flexwork/contract.h>
 #include <flexwork/tax.h>
 #include <flexwork/sys/provider.h>
 

@@ -8,6 +8,7 @@ static const struct {
     int (*fn)(struct demo *d);
 } steps[] = {
     { "core", demo_core },
+    { "party", demo_party },
     { "tax", demo_tax },
 };
 
