@@ -12,6 +12,7 @@
 #include <flexwork/ctx.h>
 #include <flexwork/audit.h>
 #include <flexwork/vault.h>
+#include <flexwork/ledger.h>
 #include <flexwork/sys/provider.h>
 
 #endif
