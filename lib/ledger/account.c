@@ -101,9 +101,11 @@ int fw__ledger_account_load(fw_ctx *ctx, fw_id id, const char *path, struct fw__
 {
     fw__stmt *s;
     int rc = fw__db_query(ctx, &s, err,
-                          "SELECT id, owner_kind, owner_id, type, currency, normal_side, flags, "
-                          "state, debits_posted, credits_posted, debits_pending, credits_pending, "
-                          "postings, last_entry, last_seq FROM fw_ledger_account WHERE id=?",
+                          "SELECT a.id, a.owner_kind, a.owner_id, a.type, a.currency, a.normal_side, "
+                          "a.flags, a.state, b.debits_posted, b.credits_posted, b.debits_pending, "
+                          "b.credits_pending, b.postings, b.last_entry, b.last_seq "
+                          "FROM fw_ledger_account a JOIN fw_ledger_balance b ON b.account_id = a.id "
+                          "WHERE a.id=?",
                           "i", id);
     if (rc != FW_OK)
         return rc;
@@ -161,6 +163,9 @@ static int insert_account(fw_ctx *ctx, uint32_t kind, fw_id owner, uint32_t type
     if (rc != FW_OK)
         return rc;
     *out_id = fw__db_last_id(ctx);
+    if ((rc = fw__db_exec(ctx, err, "INSERT INTO fw_ledger_balance(account_id) VALUES (?)", "i",
+                          *out_id)) != FW_OK)
+        return rc;
     snprintf(detail, sizeof(detail),
              "{\"owner_kind\":\"%s\",\"owner_id\":%lld,\"type\":\"%s\",\"currency\":\"%s\"}",
              owner_names[kind - 1], (long long)owner, types[type].name, currency);
@@ -481,9 +486,10 @@ int fw__ledger_party_balances_zero(fw_ctx *ctx, uint32_t owner_kind, fw_id owner
 {
     int64_t n = 0;
     int rc = fw__db_i64(ctx, &n, err,
-                        "SELECT count(*) FROM fw_ledger_account WHERE owner_kind=? AND owner_id=? "
-                        "AND (debits_posted <> credits_posted OR debits_pending <> 0 OR "
-                        "credits_pending <> 0)",
+                        "SELECT count(*) FROM fw_ledger_account a JOIN fw_ledger_balance b ON "
+                        "b.account_id = a.id WHERE a.owner_kind=? AND a.owner_id=? "
+                        "AND (b.debits_posted <> b.credits_posted OR b.debits_pending <> 0 OR "
+                        "b.credits_pending <> 0)",
                         "ii", (int64_t)owner_kind, owner_id);
     if (rc == FW_OK)
         *is_zero = n == 0;

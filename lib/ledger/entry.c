@@ -105,9 +105,9 @@ static int apply(struct fw__account *a, int64_t amount, int pending, const char 
 static int save_account(fw_ctx *ctx, const struct fw__account *a, fw_error **err)
 {
     return fw__db_exec(ctx, err,
-                       "UPDATE fw_ledger_account SET debits_posted=?, credits_posted=?, "
+                       "UPDATE fw_ledger_balance SET debits_posted=?, credits_posted=?, "
                        "debits_pending=?, credits_pending=?, postings=?, last_entry=?, last_seq=? "
-                       "WHERE id=?",
+                       "WHERE account_id=?",
                        "iiiiiiii", a->debits_posted, a->credits_posted, a->debits_pending,
                        a->credits_pending, a->postings, a->last_entry, a->last_seq, a->id);
 }
@@ -144,55 +144,54 @@ static int insert_entry(fw_ctx *ctx, const struct fw__entry_meta *m, int64_t eff
     return rc;
 }
 
-/* Writes the postings of entry `entry` (pending or posted) and updates the accounts. */
-static int write_postings(fw_ctx *ctx, fw_id entry, const struct fw__posting *p, size_t n,
-                          int pending, int64_t effective, int64_t now, fw_error **err)
+/*
+ * An entry is checked entirely in memory before anything is written: a business failure
+ * (limits, closed accounts, overflow, imbalance) leaves the store as it was, so a batch needs
+ * no savepoint per transfer.
+ */
+#define REPLAN 1
+
+static int plan_postings(fw_ctx *ctx, const struct fw__posting *p, size_t n, int pending,
+                         int64_t now, int may_expire, struct fw__account *acc, size_t *slot,
+                         size_t *nacc, fw_error **err)
 {
     struct { char cur[4]; __int128 sum; } sums[MAX_CURRENCIES];
     size_t ncur = 0, i, j;
     int rc;
 
+    *nacc = 0;
     for (i = 0; i < n; i++) {
-        struct fw__account a;
+        struct fw__account *a;
         char path[48];
-        int retried = 0;
 
         snprintf(path, sizeof(path), "$.postings[%zu]", i);
         if (p[i].amount == 0 || p[i].amount == INT64_MIN)
             return fw__error_set(err, FW_EINVAL, path, "amount must be non-zero fen within int64");
-        if ((rc = fw__ledger_account_load(ctx, p[i].account_id, path, &a, err)) != FW_OK)
-            return rc;
-        while ((rc = apply(&a, p[i].amount, pending, path, err)) == FW_EFUNDS && !retried) {
-            int freed = 0;
-            retried = 1;
-            if (p[i].amount < 0 ||
-                expire_account_holds(ctx, a.id, now, &freed, NULL) != FW_OK || freed == 0)
-                break;
-            if ((rc = fw__ledger_account_load(ctx, p[i].account_id, path, &a, err)) != FW_OK)
+        for (j = 0; j < *nacc && acc[j].id != p[i].account_id; j++)
+            ;
+        if (j == *nacc) {
+            if ((rc = fw__ledger_account_load(ctx, p[i].account_id, path, &acc[j], err)) != FW_OK)
                 return rc;
+            (*nacc)++;
+        }
+        slot[i] = j;
+        a = &acc[j];
+        rc = apply(a, p[i].amount, pending, path, err);
+        if (rc == FW_EFUNDS && may_expire && p[i].amount > 0) {
+            /* A lazily expired hold may free what this debit needs: plan again if one did. */
+            int freed = 0;
+            if (expire_account_holds(ctx, a->id, now, &freed, NULL) == FW_OK && freed > 0)
+                return REPLAN;
         }
         if (rc != FW_OK)
             return rc;
-        rc = fw__db_exec(ctx, err,
-                         "INSERT INTO fw_ledger_posting(entry_id, seq, account_id, amount, "
-                         "pending, effective_ms, created_ms, prev_entry, prev_seq) "
-                         "VALUES (?,?,?,?,?,?,?,?,?)",
-                         "iiiiiiiii", entry, (int64_t)i, a.id, p[i].amount, (int64_t)pending,
-                         effective, now, a.last_entry, a.last_seq);
-        if (rc != FW_OK)
-            return rc;
-        a.last_entry = entry;
-        a.last_seq = (int64_t)i;
-        a.postings++;
-        if ((rc = save_account(ctx, &a, err)) != FW_OK)
-            return rc;
-        for (j = 0; j < ncur && strcmp(sums[j].cur, a.currency) != 0; j++)
+        for (j = 0; j < ncur && strcmp(sums[j].cur, a->currency) != 0; j++)
             ;
         if (j == ncur) {
             if (ncur == MAX_CURRENCIES)
                 return fw__error_set(err, FW_EINVAL, "$.postings",
                                      "an entry may span at most %d currencies", MAX_CURRENCIES);
-            memcpy(sums[j].cur, a.currency, 4);
+            memcpy(sums[j].cur, a->currency, 4);
             sums[j].sum = 0;
             ncur++;
         }
@@ -207,10 +206,42 @@ static int write_postings(fw_ctx *ctx, fw_id entry, const struct fw__posting *p,
     return FW_OK;
 }
 
-static int post_entry(fw_ctx *ctx, const struct fw__posting *p, size_t n,
-                      const struct fw__entry_meta *m, int pending, fw_id *out, fw_error **err)
+/* Writes checked postings of entry `entry` and the accounts' new balances and chain heads. */
+static int write_postings(fw_ctx *ctx, fw_id entry, const struct fw__posting *p, size_t n,
+                          int pending, int64_t effective, int64_t now, struct fw__account *acc,
+                          const size_t *slot, size_t nacc, fw_error **err)
+{
+    size_t i;
+    int rc;
+
+    for (i = 0; i < n; i++) {
+        struct fw__account *a = &acc[slot[i]];
+        rc = fw__db_exec(ctx, err,
+                         "INSERT INTO fw_ledger_posting(entry_id, seq, account_id, amount, "
+                         "pending, effective_ms, created_ms, prev_entry, prev_seq) "
+                         "VALUES (?,?,?,?,?,?,?,?,?)",
+                         "iiiiiiiii", entry, (int64_t)i, a->id, p[i].amount, (int64_t)pending,
+                         effective, now, a->last_entry, a->last_seq);
+        if (rc != FW_OK)
+            return rc;
+        a->last_entry = entry;
+        a->last_seq = (int64_t)i;
+        a->postings++;
+    }
+    for (i = 0; i < nacc; i++)
+        if ((rc = save_account(ctx, &acc[i], err)) != FW_OK)
+            return rc;
+    return FW_OK;
+}
+
+/* period_checked: the caller already checked that `now` lies in an open period. */
+static int post_entry_ex(fw_ctx *ctx, const struct fw__posting *p, size_t n,
+                         const struct fw__entry_meta *m, int pending, int period_checked,
+                         fw_id *out, fw_error **err)
 {
     int64_t now = fw_ctx_now(ctx), effective = m->effective_ms ? m->effective_ms : now;
+    struct fw__account small[4], *acc = small;
+    size_t small_slot[4], *slot = small_slot, nacc = 0;
     fw_id entry = 0;
     int rc;
 
@@ -221,14 +252,44 @@ static int post_entry(fw_ctx *ctx, const struct fw__posting *p, size_t n,
         return fw__error_set(err, FW_EINVAL, "$.effective_ms",
                              "must not be in the future (now %lld), got %lld", (long long)now,
                              (long long)effective);
-    if ((rc = fw__ledger_period_check(ctx, effective, "$.effective_ms", err)) != FW_OK)
+    if (!(period_checked && effective == now) &&
+        (rc = fw__ledger_period_check(ctx, effective, "$.effective_ms", err)) != FW_OK)
         return rc;
+    if (n > 4) {
+        acc = malloc(n * sizeof(*acc));
+        slot = malloc(n * sizeof(*slot));
+        if (!acc || !slot) {
+            rc = fw__error_nomem(err);
+            goto done;
+        }
+    }
+    rc = plan_postings(ctx, p, n, pending, now, 1, acc, slot, &nacc, err);
+    if (rc == REPLAN) {
+        if (err && *err) {
+            fw_error_free(*err);
+            *err = NULL;
+        }
+        rc = plan_postings(ctx, p, n, pending, now, 0, acc, slot, &nacc, err);
+    }
+    if (rc != FW_OK)
+        goto done;
     if ((rc = insert_entry(ctx, m, effective, now, &entry, err)) != FW_OK)
-        return rc;
-    if ((rc = write_postings(ctx, entry, p, n, pending, effective, now, err)) != FW_OK)
-        return rc;
+        goto done;
+    if ((rc = write_postings(ctx, entry, p, n, pending, effective, now, acc, slot, nacc, err)) != FW_OK)
+        goto done;
     *out = entry;
-    return FW_OK;
+done:
+    if (acc != small)
+        free(acc);
+    if (slot != small_slot)
+        free(slot);
+    return rc;
+}
+
+static int post_entry(fw_ctx *ctx, const struct fw__posting *p, size_t n,
+                      const struct fw__entry_meta *m, int pending, fw_id *out, fw_error **err)
+{
+    return post_entry_ex(ctx, p, n, m, pending, 0, out, err);
 }
 
 int fw__ledger_post(fw_ctx *ctx, const struct fw__posting *p, size_t n,
@@ -522,14 +583,95 @@ static int audit_entry(fw_ctx *ctx, const char *action, fw_id id, const char *de
     return fw__audit_append(ctx, action, "ledger_entry", id, detail, strlen(detail), err);
 }
 
-/* One transfer inside the caller's transaction: idempotency and audit included. */
-static int transfer_one(fw_ctx *ctx, fw_id *out, fw_id debit, fw_id credit, int64_t amount,
-                        const char *reason, const char *key, int audit, fw_error **err)
+/* The request a transfer key was first used with. */
+struct key_row {
+    int found;
+    fw_id entry;
+    int rc;
+    fw_id debit, credit;
+    int64_t amount;
+    char reason[FW__LEDGER_REASON_MAX + 1];
+};
+
+static int key_lookup(fw_ctx *ctx, const char *key, struct key_row *k, fw_error **err)
 {
-    char req[256];
-    fw__idem idem;
+    fw__stmt *s;
+    int rc = fw__db_query(ctx, &s, err,
+                          "SELECT entry_id, rc, debit_account, credit_account, amount, reason, "
+                          "err_path, err_message FROM fw_ledger_transfer_key WHERE key=?", "t", key);
+    if (rc != FW_OK)
+        return rc;
+    k->found = 0;
+    rc = fw__db_step(s, err);
+    if (rc == FW__ROW) {
+        k->found = 1;
+        k->entry = fw__db_col_i64(s, 0);
+        k->rc = (int)fw__db_col_i64(s, 1);
+        k->debit = fw__db_col_i64(s, 2);
+        k->credit = fw__db_col_i64(s, 3);
+        k->amount = fw__db_col_i64(s, 4);
+        snprintf(k->reason, sizeof(k->reason), "%s",
+                 fw__db_col_text(s, 5) ? fw__db_col_text(s, 5) : "");
+        if (k->rc != FW_OK)
+            fw__error_copy(err, k->rc, fw__db_col_text(s, 6), fw__db_col_text(s, 7));
+        rc = FW_OK;
+    } else if (rc == FW__DONE) {
+        rc = FW_OK;
+    }
+    fw__db_done(s);
+    if (rc == FW_OK && k->found && k->rc == FW_OK) {
+        /* A success keeps no copy of the request: its entry's postings are the request. */
+        rc = fw__db_query(ctx, &s, err,
+                          "SELECT p.account_id, p.amount, e.reason FROM fw_ledger_posting p "
+                          "JOIN fw_ledger_entry e ON e.id = p.entry_id WHERE p.entry_id=? "
+                          "ORDER BY p.seq", "i", k->entry);
+        if (rc != FW_OK)
+            return rc;
+        while ((rc = fw__db_step(s, err)) == FW__ROW) {
+            if (fw__db_col_i64(s, 1) > 0) {
+                k->debit = fw__db_col_i64(s, 0);
+                k->amount = fw__db_col_i64(s, 1);
+            } else {
+                k->credit = fw__db_col_i64(s, 0);
+            }
+            snprintf(k->reason, sizeof(k->reason), "%s", fw__db_col_text(s, 2));
+        }
+        fw__db_done(s);
+        rc = rc < 0 ? rc : FW_OK;
+    }
+    return rc;
+}
+
+static int key_store(fw_ctx *ctx, const char *key, fw_id entry, int rc, fw_id debit, fw_id credit,
+                     int64_t amount, const char *reason, const fw_error *e, fw_error **err)
+{
+    if (rc == FW_OK)
+        return fw__db_exec(ctx, err,
+                           "INSERT INTO fw_ledger_transfer_key(key, entry_id, rc) VALUES (?,?,0)",
+                           "ti", key, entry);
+    return fw__db_exec(ctx, err,
+                       "INSERT INTO fw_ledger_transfer_key(key, entry_id, rc, debit_account, "
+                       "credit_account, amount, reason, err_path, err_message) "
+                       "VALUES (?,0,?,?,?,?,?,?,?)",
+                       "tiiiittt", key, (int64_t)rc, debit, credit, amount, reason,
+                       e ? fw_error_path(e) : NULL, e ? fw_error_message(e) : fw_strerror(rc));
+}
+
+/*
+ * One transfer inside the caller's transaction, idempotent by its key (DESIGN §4): a replay
+ * returns the first entry, or the first final failure again; a different request under the
+ * key fails with FW_ECONFLICT naming the first field that differs. A business failure writes
+ * nothing but its key's record (entries are checked before they are written); any other
+ * failure may leave partial writes, and the caller must roll its transaction back.
+ */
+static int transfer_core(fw_ctx *ctx, fw_id *out, fw_id debit, fw_id credit, int64_t amount,
+                         const char *reason, const char *key, int period_checked, fw_error **err)
+{
+    struct fw__posting p[2] = { { debit, amount }, { credit, -amount } };
+    struct fw__entry_meta m = { FW_LEDGER_ENTRY_POSTED, reason, 0, 0, NULL, NULL, NULL };
+    struct key_row k;
     fw_id id = 0;
-    int rc, n;
+    int rc;
 
     if ((rc = require_key(key, "idem_key", err)) != FW_OK)
         return rc;
@@ -537,31 +679,47 @@ static int transfer_one(fw_ctx *ctx, fw_id *out, fw_id debit, fw_id credit, int6
         return rc;
     if ((rc = check_pair(debit, credit, amount, err)) != FW_OK)
         return rc;
-    n = snprintf(req, sizeof(req),
-                 "{\"debit_account\":%lld,\"credit_account\":%lld,\"amount_fen\":%lld,"
-                 "\"reason\":\"%s\"}",
-                 (long long)debit, (long long)credit, (long long)amount, reason);
-    if ((rc = fw__tx_begin(ctx, err)) != FW_OK)
+    if ((rc = key_lookup(ctx, key, &k, err)) != FW_OK)
         return rc;
-    rc = fw__idem_begin(ctx, &idem, "ledger.transfer", key, req, (size_t)n, err);
-    if (rc == FW_OK && idem.replayed) {
-        id = idem.result_id;
-        rc = idem.rc;
-    } else if (rc == FW_OK) {
-        rc = fw__ledger_transfer(ctx, &id, debit, credit, amount, reason, NULL, NULL, err);
-        if (rc == FW_OK && audit)
-            rc = audit_entry(ctx, "ledger.transfer", id, req, err);
+    if (k.found) {
+        const char *field = k.debit != debit ? "debit_account"
+                          : k.credit != credit ? "credit_account"
+                          : k.amount != amount ? "amount_fen"
+                          : strcmp(k.reason, reason) != 0 ? "reason" : NULL;
+        if (field)
+            return fw__error_set(err, FW_ECONFLICT, "idempotency_key",
+                                 "key \"%s\" was first used with a different %s; use a new key "
+                                 "for a new request", key, field);
+        if (k.rc == FW_OK)
+            *out = k.entry;
+        return k.rc;
     }
-    rc = fw__idem_end(ctx, &idem, rc, id, NULL, err);
+    rc = rename_leg_error(post_entry_ex(ctx, p, 2, &m, 0, period_checked, &id, err), err);
+    if (rc == FW_OK)
+        rc = key_store(ctx, key, id, FW_OK, 0, 0, 0, NULL, NULL, err);
+    else if (fw__idem_is_final(rc) &&
+             key_store(ctx, key, 0, rc, debit, credit, amount, reason, err ? *err : NULL, NULL) != FW_OK)
+        rc = FW_EIO;
     if (rc == FW_OK)
         *out = id;
     return rc;
+}
+
+/* A final failure keeps its key's record: the transaction commits around it. */
+static int end_keeping_failure(fw_ctx *ctx, int rc, fw_error **err)
+{
+    if (rc != FW_OK && fw__idem_is_final(rc)) {
+        int crc = fw__tx_end(ctx, FW_OK, NULL);
+        return crc != FW_OK ? crc : rc;
+    }
+    return fw__tx_end(ctx, rc, err);
 }
 
 int fw_ledger_transfer(fw_ctx *ctx, fw_id *out_entry_id, fw_id debit_account,
                        fw_id credit_account, int64_t amount_fen, const char *reason,
                        const char *idem_key, fw_error **err)
 {
+    char detail[200];
     fw_id id = 0;
     int rc;
 
@@ -569,7 +727,17 @@ int fw_ledger_transfer(fw_ctx *ctx, fw_id *out_entry_id, fw_id debit_account,
         return fw__error_set(err, FW_EINVAL, NULL, "ctx and out_entry_id are required");
     if ((rc = fw__authz_require(ctx, "ledger.transfer", err)) != FW_OK)
         return rc;
-    rc = transfer_one(ctx, &id, debit_account, credit_account, amount_fen, reason, idem_key, 1, err);
+    if ((rc = fw__tx_begin(ctx, err)) != FW_OK)
+        return rc;
+    rc = transfer_core(ctx, &id, debit_account, credit_account, amount_fen, reason, idem_key, 0, err);
+    if (rc == FW_OK) {
+        snprintf(detail, sizeof(detail),
+                 "{\"debit_account\":%lld,\"credit_account\":%lld,\"amount_fen\":%lld,"
+                 "\"reason\":\"%s\"}", (long long)debit_account, (long long)credit_account,
+                 (long long)amount_fen, reason);
+        rc = audit_entry(ctx, "ledger.transfer", id, detail, err);
+    }
+    rc = end_keeping_failure(ctx, rc, err);
     if (rc == FW_OK)
         *out_entry_id = id;
     return rc;
@@ -593,11 +761,14 @@ int fw_ledger_transfer_batch(fw_ctx *ctx, const fw_ledger_transfer_item *items, 
         return rc;
     if ((rc = fw__tx_begin(ctx, err)) != FW_OK)
         return rc;
+    /* The batch's instant is one: its period is checked once. */
+    if ((rc = fw__ledger_period_check(ctx, fw_ctx_now(ctx), "$", err)) != FW_OK)
+        return fw__tx_end(ctx, rc, err);
     for (i = 0; i < n; i++) {
         fw_error *e = NULL;
         fw_id id = 0;
-        int irc = transfer_one(ctx, &id, items[i].debit_account, items[i].credit_account,
-                               items[i].amount_fen, items[i].reason, items[i].idem_key, 0, &e);
+        int irc = transfer_core(ctx, &id, items[i].debit_account, items[i].credit_account,
+                                items[i].amount_fen, items[i].reason, items[i].idem_key, 1, &e);
         if (irc == FW_OK) {
             ok++;
             if (!first)
@@ -608,7 +779,7 @@ int fw_ledger_transfer_batch(fw_ctx *ctx, const fw_ledger_transfer_item *items, 
             out_rcs[i] = irc;
         if (out_entry_ids)
             out_entry_ids[i] = irc == FW_OK ? id : 0;
-        if (irc != FW_OK && (flags & FW_LEDGER_BATCH_ATOMIC)) {
+        if (irc != FW_OK && ((flags & FW_LEDGER_BATCH_ATOMIC) || !fw__idem_is_final(irc))) {
             char path[64];
             const char *p = e ? fw_error_path(e) : "";
             const char *msg = e ? fw_error_message(e) : fw_strerror(irc);

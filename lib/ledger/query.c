@@ -441,8 +441,9 @@ static int compute(fw_ctx *ctx, struct cur_sum *cur, size_t *ncur, int64_t *acco
     if (!(as = calloc((size_t)max_id + 1, sizeof(*as))))
         return fw__error_nomem(err);
     rc = fw__db_query(ctx, &s, err,
-                      "SELECT id, currency, debits_posted, credits_posted, debits_pending, "
-                      "credits_pending FROM fw_ledger_account", "");
+                      "SELECT a.id, a.currency, b.debits_posted, b.credits_posted, "
+                      "b.debits_pending, b.credits_pending FROM fw_ledger_account a "
+                      "JOIN fw_ledger_balance b ON b.account_id = a.id", "");
     while (rc == FW_OK && (rc = fw__db_step(s, err)) == FW__ROW) {
         fw_id id = fw__db_col_i64(s, 0);
         const char *c = fw__db_col_text(s, 1);

@@ -378,7 +378,7 @@ static void batch_independent_and_atomic(void **state)
     fw_error_free(err);
     assert_int_equal(ids[0], 0);
     assert_int_equal(posted(ctx, w.ent), 59500);
-    assert_int_equal(count(ctx, "SELECT count(*) FROM fw_idem WHERE key LIKE 'y%'"), 0);
+    assert_int_equal(count(ctx, "SELECT count(*) FROM fw_ledger_transfer_key WHERE key LIKE 'y%'"), 0);
     assert_invariants(ctx);
 }
 
@@ -736,7 +736,7 @@ static void sigkill_mid_batch_leaves_consistent_store(void **state)
     assert_int_equal(count(ctx, "SELECT count(*) FROM fw_ledger_entry e WHERE kind=1 AND "
                                 "(SELECT count(*) FROM fw_ledger_posting p WHERE p.entry_id=e.id) <> 2"), 0);
     assert_int_equal(count(ctx, "SELECT count(*) FROM fw_ledger_entry") % 1000, 100);
-    assert_int_equal(count(ctx, "SELECT count(*) FROM fw_idem WHERE scope='ledger.transfer'") % 1000, 100);
+    assert_int_equal(count(ctx, "SELECT count(*) FROM fw_ledger_transfer_key") % 1000, 100);
     fw_ctx_free(ctx);
 }
 

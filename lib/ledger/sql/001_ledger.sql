@@ -11,6 +11,13 @@ CREATE TABLE fw_ledger_account (
     state           INTEGER NOT NULL,
     opened_ms       INTEGER NOT NULL,
     closed_ms       INTEGER,
+    UNIQUE (owner_kind, owner_id, type, currency)
+);
+
+-- The balances, apart from the account's description: the rows every transfer rewrites stay
+-- small, so a batch dirties few pages.
+CREATE TABLE fw_ledger_balance (
+    account_id      INTEGER PRIMARY KEY REFERENCES fw_ledger_account(id),
     debits_posted   INTEGER NOT NULL DEFAULT 0 CHECK (debits_posted >= 0),
     credits_posted  INTEGER NOT NULL DEFAULT 0 CHECK (credits_posted >= 0),
     debits_pending  INTEGER NOT NULL DEFAULT 0 CHECK (debits_pending >= 0),
@@ -18,8 +25,7 @@ CREATE TABLE fw_ledger_account (
     postings        INTEGER NOT NULL DEFAULT 0,
     -- the account's newest posting: the head of its chain of postings, newest to oldest
     last_entry      INTEGER NOT NULL DEFAULT 0,
-    last_seq        INTEGER NOT NULL DEFAULT 0,
-    UNIQUE (owner_kind, owner_id, type, currency)
+    last_seq        INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE fw_ledger_entry (
@@ -84,3 +90,22 @@ CREATE TABLE fw_ledger_period (
     prev_hash  BLOB NOT NULL,
     closed_ms  INTEGER NOT NULL
 );
+
+-- Idempotency of transfers, compact as TigerBeetle's (the key is the transfer's identity): a
+-- success stores only the key and its entry, whose postings are the request; a final failure
+-- stores the request's fields and the error, so that a retry fails the same way.
+CREATE TABLE fw_ledger_transfer_key (
+    key            TEXT PRIMARY KEY,
+    entry_id       INTEGER NOT NULL,     -- 0 for a failure
+    rc             INTEGER NOT NULL,
+    debit_account  INTEGER,
+    credit_account INTEGER,
+    amount         INTEGER,
+    reason         TEXT,
+    err_path       TEXT,
+    err_message    TEXT
+) WITHOUT ROWID;
+CREATE TRIGGER fw_ledger_transfer_key_no_update BEFORE UPDATE ON fw_ledger_transfer_key
+BEGIN SELECT RAISE(ABORT, 'fw_ledger_transfer_key is append-only'); END;
+CREATE TRIGGER fw_ledger_transfer_key_no_delete BEFORE DELETE ON fw_ledger_transfer_key
+BEGIN SELECT RAISE(ABORT, 'fw_ledger_transfer_key is append-only'); END;
