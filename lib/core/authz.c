@@ -56,6 +56,8 @@ static const struct rule rules[] = {
     /* funding */
 
     /* fee */
+    { "fee.schedule_set",      R(ADMIN) | R(FINANCE) },
+    { "fee.read",              READERS | R(SYSTEM) | R(ENTERPRISE_USER) },
 
     /* tax */
 
