@@ -14,6 +14,7 @@
 #include <flexwork/vault.h>
 #include <flexwork/ledger.h>
 #include <flexwork/fee.h>
+#include <flexwork/funding.h>
 #include <flexwork/sys/provider.h>
 
 #endif

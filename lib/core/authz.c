@@ -54,6 +54,12 @@ static const struct rule rules[] = {
     { "ledger.period_verify",  R(ADMIN) | R(FINANCE) | R(AUDITOR) | R(SYSTEM) },
 
     /* funding */
+    { "funding.register_source", STAFF | R(FINANCE) },
+    { "funding.notice",          R(ADMIN) | R(FINANCE) | R(SYSTEM) },
+    { "funding.resolve",         STAFF | R(FINANCE) },
+    { "funding.read",            READERS | R(SYSTEM) | R(ENTERPRISE_USER) },
+    { "funding.refund",          R(ADMIN) | R(FINANCE) | R(ENTERPRISE_USER) },
+    { "funding.refund_complete", R(ADMIN) | R(FINANCE) | R(SYSTEM) },
 
     /* fee */
     { "fee.schedule_set",      R(ADMIN) | R(FINANCE) },
