@@ -156,12 +156,13 @@ int fw_ledger_period_close(fw_ctx *ctx, const char *month, char **out_json, size
                          "closed_ms=excluded.closed_ms",
                          "tiiibbi", month, start, end, n, (const void *)hash, (size_t)HASH_BYTES,
                          (const void *)prev, (size_t)HASH_BYTES, fw_ctx_now(ctx));
-    sodium_bin2hex(hex, sizeof(hex), hash, HASH_BYTES);
-    snprintf(detail, sizeof(detail), "{\"month\":\"%s\",\"entries\":%lld,\"hash\":\"%s\"}",
-             month, (long long)n, hex);
-    if (rc == FW_OK)
+    if (rc == FW_OK) {
+        sodium_bin2hex(hex, sizeof(hex), hash, HASH_BYTES);
+        snprintf(detail, sizeof(detail), "{\"month\":\"%s\",\"entries\":%lld,\"hash\":\"%s\"}",
+                 month, (long long)n, hex);
         rc = fw__audit_append(ctx, "ledger.period_close", "ledger_period", start, detail,
                               strlen(detail), err);
+    }
     if (rc == FW_OK && out_json) {
         if (!(o = cJSON_CreateObject()))
             rc = fw__error_nomem(err);
