@@ -340,5 +340,41 @@ FW_EXTERN(int) fw_ledger_worker_income(fw_ctx *ctx, fw_id worker_id, int64_t fro
                                        int64_t to_ms, char **out_json, size_t *out_len,
                                        fw_error **err);
 
+/** Export formats. */
+#define FW_LEDGER_EXPORT_CSV    1  /**< one row per posting, with the chart-of-accounts code and name */
+#define FW_LEDGER_EXPORT_LEDGER 2  /**< an hledger / ledger-cli plain-text journal */
+
+/**
+ * Exports the posted journal with effective time in [from_ms, to_ms), ordered by effective time
+ * and id, so that an independent tool recomputes the same balances. Accounts are named by the
+ * chart-of-accounts mapping (fw_ledger_coa_set()): "<class>:<code> <name>:<owner>", class one of
+ * assets, liabilities, revenues; owner "platform", "enterprise-12" or "worker-7". Amounts are
+ * "CNY 1234.56", debits positive. Holds (pending) are not in the journal.
+ *
+ * CSV columns: entry_id,date,effective_ms,kind,reason,ref_kind,ref_id,account_id,account_code,
+ * account_name,owner_kind,owner_id,currency,debit,credit (date in CST, amounts in yuan).
+ *
+ * @param[out] out_text the text; the caller frees it with fw_free().
+ * @return FW_OK; FW_EINVAL (format, or from after to); FW_EPERM (readers of the whole ledger).
+ */
+FW_EXTERN(int) fw_ledger_export(fw_ctx *ctx, uint32_t format, int64_t from_ms, int64_t to_ms,
+                                char **out_text, size_t *out_len, fw_error **err);
+
+/**
+ * Sets the ledger code and name of an account type in the platform's books, e.g.
+ * {"type":"fee_revenue","code":"6051.01","name":"其他业务收入-服务费"}. Code 1..32 bytes of
+ * digits and dots; name 1..100 bytes without tabs, ';', ':' or two spaces in a row.
+ *
+ * @return FW_OK; FW_EINVAL naming the field; FW_EPERM (admin, finance).
+ */
+FW_EXTERN(int) fw_ledger_coa_set(fw_ctx *ctx, const char *json, size_t json_len, fw_error **err);
+
+/**
+ * The chart-of-accounts mapping: {"accounts":[{"type","type_code","code","name","normal_side"}]}.
+ *
+ * @return FW_OK; FW_EPERM.
+ */
+FW_EXTERN(int) fw_ledger_coa_get(fw_ctx *ctx, char **out_json, size_t *out_len, fw_error **err);
+
 FW_END_DECL
 #endif

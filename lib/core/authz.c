@@ -52,6 +52,7 @@ static const struct rule rules[] = {
     { "ledger.period_close",   R(ADMIN) | R(FINANCE) },
     { "ledger.period_reopen",  R(ADMIN) },
     { "ledger.period_verify",  R(ADMIN) | R(FINANCE) | R(AUDITOR) | R(SYSTEM) },
+    { "ledger.coa_set",        R(ADMIN) | R(FINANCE) },
 
     /* funding */
     { "funding.register_source", STAFF | R(FINANCE) },

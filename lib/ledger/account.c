@@ -43,6 +43,16 @@ const char *fw__ledger_type_name(uint32_t type)
     return type > 0 && type < TYPE_COUNT ? types[type].name : NULL;
 }
 
+uint32_t fw__ledger_type_normal(uint32_t type)
+{
+    return type > 0 && type < TYPE_COUNT ? types[type].normal_side : 0;
+}
+
+uint32_t fw__ledger_type_count(void)
+{
+    return (uint32_t)TYPE_COUNT - 1;
+}
+
 const char *fw__ledger_owner_name(uint32_t kind)
 {
     return kind >= 1 && kind <= 3 ? owner_names[kind - 1] : NULL;

@@ -101,5 +101,8 @@ int fw__ledger_period_check(fw_ctx *ctx, int64_t ms, const char *path, fw_error 
 /* Names of types, owner kinds; NULL for an unknown value. */
 const char *fw__ledger_type_name(uint32_t type);
 const char *fw__ledger_owner_name(uint32_t kind);
+/* The type's normal side (FW_LEDGER_DEBIT or _CREDIT), 0 for an unknown type; how many types. */
+uint32_t fw__ledger_type_normal(uint32_t type);
+uint32_t fw__ledger_type_count(void);
 
 #endif

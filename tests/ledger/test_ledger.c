@@ -658,6 +658,83 @@ static void worker_income_and_entry_queries(void **state)
     assert_invariants(ctx);
 }
 
+/* The journal exports to CSV and to an hledger journal an independent tool recomputes. */
+static void export_csv_and_hledger_journal(void **state)
+{
+    fw_ctx *ctx = *state;
+    struct world w = make_world(ctx);
+    fw_id e = 0;
+    fw_error *err = NULL;
+    char *text = NULL, *coa = NULL;
+    size_t len = 0;
+    static const char coa_json[] = "{\"type\":\"fee_revenue\",\"code\":\"6051.01\","
+                                   "\"name\":\"其他业务收入-服务费\"}";
+
+    assert_rc(fw_ledger_transfer(ctx, &e, w.ent, w.worker, 30000, "payout.earned", "x1", &err), FW_OK, &err);
+    assert_rc(fw_ledger_transfer(ctx, &e, w.ent, w.fee, 1234, "fee.charged", "x2", &err), FW_OK, &err);
+    assert_rc(fw_ledger_coa_set(ctx, coa_json, strlen(coa_json), &err), FW_OK, &err);
+    assert_int_equal(fw_ledger_coa_set(ctx, "{\"type\":\"fee_revenue\",\"code\":\"60a\",\"name\":\"x\"}",
+                                       (size_t)-1, &err), FW_EINVAL);
+    assert_string_equal(fw_error_path(err), "$.code");
+    fw_error_free(err);
+    err = NULL;
+    assert_rc(fw_ledger_coa_get(ctx, &coa, NULL, &err), FW_OK, &err);
+    assert_non_null(strstr(coa, "{\"type\":\"fee_revenue\",\"type_code\":3,\"code\":\"6051.01\","
+                                "\"name\":\"其他业务收入-服务费\",\"normal_side\":\"credit\"}"));
+    fw_free(coa);
+
+    assert_rc(fw_ledger_export(ctx, FW_LEDGER_EXPORT_LEDGER, 0, INT64_MAX, &text, &len, &err), FW_OK, &err);
+    assert_string_equal(text,
+        "; libflexwork journal export\n"
+        "\n2026-03-15 funding.recognised  ; entry:1\n"
+        "    assets:1002.01 银行存款-备付金专户:platform  CNY 1000.00\n"
+        "    liabilities:2241.01 其他应付款-企业备付金:enterprise-1  CNY -1000.00\n"
+        "\n2026-03-15 payout.earned  ; entry:2\n"
+        "    liabilities:2241.01 其他应付款-企业备付金:enterprise-1  CNY 300.00\n"
+        "    liabilities:2202.01 应付账款-应付劳务报酬:worker-7  CNY -300.00\n"
+        "\n2026-03-15 fee.charged  ; entry:3\n"
+        "    liabilities:2241.01 其他应付款-企业备付金:enterprise-1  CNY 12.34\n"
+        "    revenues:6051.01 其他业务收入-服务费:platform  CNY -12.34\n");
+    assert_int_equal(len, strlen(text));
+    if (system("command -v hledger >/dev/null 2>&1") == 0) {
+        char path[512], cmd[1200], line[512];
+        FILE *f;
+        int seen = 0;
+        test_path("ledger-export", path, sizeof(path));
+        f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(text, f);
+        fclose(f);
+        snprintf(cmd, sizeof(cmd), "hledger -f '%s' balance --flat -N -O csv 2>&1", path);
+        f = popen(cmd, "r");
+        assert_non_null(f);
+        while (fgets(line, sizeof(line), f)) {
+            if (strstr(line, "\"assets:1002.01 银行存款-备付金专户:platform\",\"CNY 1000.00\"") ||
+                strstr(line, "\"liabilities:2241.01 其他应付款-企业备付金:enterprise-1\",\"CNY -687.66\"") ||
+                strstr(line, "\"liabilities:2202.01 应付账款-应付劳务报酬:worker-7\",\"CNY -300.00\"") ||
+                strstr(line, "\"revenues:6051.01 其他业务收入-服务费:platform\",\"CNY -12.34\""))
+                seen++;
+        }
+        assert_int_equal(pclose(f), 0);
+        assert_int_equal(seen, 4);
+        unlink(path);
+    } else {
+        printf("# skipped the hledger cross-check: hledger is not installed\n");
+    }
+    fw_free(text);
+
+    assert_rc(fw_ledger_export(ctx, FW_LEDGER_EXPORT_CSV, 0, INT64_MAX, &text, NULL, &err), FW_OK, &err);
+    assert_non_null(strstr(text, "entry_id,date,effective_ms,kind,reason,ref_kind,ref_id,account_id,"
+                                 "account_code,account_name,owner_kind,owner_id,currency,debit,credit\n"
+                                 "1,2026-03-15,1773540000000,posted,\"funding.recognised\",\"\",\"\",1,"
+                                 "\"1002.01\",\"银行存款-备付金专户\",platform,0,CNY,1000.00,\n"));
+    assert_non_null(strstr(text, "3,2026-03-15,1773540000000,posted,\"fee.charged\",\"\",\"\",2,\"6051.01\","
+                                 "\"其他业务收入-服务费\",platform,0,CNY,,12.34\n"));
+    fw_free(text);
+    assert_int_equal(fw_ledger_export(ctx, 9, 0, 1, &text, NULL, &err), FW_EINVAL);
+    fw_error_free(err);
+}
+
 static void roles_are_enforced(void **state)
 {
     fw_ctx *ctx = *state;
@@ -757,5 +834,6 @@ TEST_MAIN(
     cmocka_unit_test_setup_teardown(period_close_and_reopen, test_setup_admin, test_teardown_ctx),
     cmocka_unit_test_setup_teardown(party_accounts_and_close_at_zero, test_setup_admin, test_teardown_ctx),
     cmocka_unit_test_setup_teardown(worker_income_and_entry_queries, test_setup_admin, test_teardown_ctx),
+    cmocka_unit_test_setup_teardown(export_csv_and_hledger_journal, test_setup_admin, test_teardown_ctx),
     cmocka_unit_test_setup_teardown(roles_are_enforced, test_setup_admin, test_teardown_ctx),
     cmocka_unit_test(sigkill_mid_batch_leaves_consistent_store))

@@ -109,3 +109,24 @@ CREATE TRIGGER fw_ledger_transfer_key_no_update BEFORE UPDATE ON fw_ledger_trans
 BEGIN SELECT RAISE(ABORT, 'fw_ledger_transfer_key is append-only'); END;
 CREATE TRIGGER fw_ledger_transfer_key_no_delete BEFORE DELETE ON fw_ledger_transfer_key
 BEGIN SELECT RAISE(ABORT, 'fw_ledger_transfer_key is append-only'); END;
+
+-- The chart-of-accounts mapping for exports: each account type's ledger code and name in the
+-- platform's books (企业会计准则 style by default; an operator may change them).
+CREATE TABLE fw_ledger_coa (
+    type INTEGER PRIMARY KEY,
+    code TEXT NOT NULL,
+    name TEXT NOT NULL
+);
+INSERT INTO fw_ledger_coa(type, code, name) VALUES
+    (1, '2241.01', '其他应付款-企业备付金'),
+    (2, '2202.01', '应付账款-应付劳务报酬'),
+    (3, '6001.01', '主营业务收入-服务费'),
+    (4, '1122.01', '应收账款-服务费'),
+    (5, '2221.10', '应交税费-代扣代缴个人所得税'),
+    (6, '2221.01', '应交税费-应交增值税'),
+    (7, '2221.20', '应交税费-附加税费'),
+    (8, '1002.01', '银行存款-备付金专户'),
+    (9, '2241.99', '其他应付款-待查明款项'),
+    (10, '2241.02', '其他应付款-代收保险费'),
+    (11, '1012.01', '其他货币资金-在途代付'),
+    (12, '2204.01', '合同负债-预收服务费');
