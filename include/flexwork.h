@@ -13,8 +13,11 @@
 #include <flexwork/audit.h>
 #include <flexwork/vault.h>
 #include <flexwork/party.h>
+#include <flexwork/ledger.h>
 #include <flexwork/contract.h>
+#include <flexwork/fee.h>
 #include <flexwork/tax.h>
+#include <flexwork/funding.h>
 #include <flexwork/sys/provider.h>
 
 #endif

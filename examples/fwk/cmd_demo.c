@@ -9,6 +9,7 @@ static const struct {
 } steps[] = {
     { "core", demo_core },
     { "party", demo_party },
+    { "ledger", demo_ledger },
     { "tax", demo_tax },
 };
 

@@ -15,6 +15,7 @@ struct demo {
 /* Each step prints what it did and returns 0, or prints the failure and returns 1. */
 int demo_core(struct demo *d);
 int demo_party(struct demo *d);
+int demo_ledger(struct demo *d);
 int demo_tax(struct demo *d);
 
 #endif
