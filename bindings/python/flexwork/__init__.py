@@ -16,13 +16,17 @@ from typing import Tuple
 
 from . import _lib
 from .constants import *  # noqa: F401,F403 - the pinned C constants are part of the API
-from .context import Context, ModuleAPI, ProviderCallback
+from .context import Context, Handle, ModuleAPI, ProviderCallback
 from .errors import *  # noqa: F401,F403
 from .errors import FlexworkError, Pending
 
-# API modules: each registers itself on Context as ctx.<module>.
+# API modules: each registers itself on Context as ctx.<module>; their constants, handle
+# classes and context-free functions are also exported here.
 from . import audit, vault  # noqa: E402
+from . import tax  # noqa: E402
 from .audit import verify_export as audit_verify_export
+from .tax import *  # noqa: F401,F403,E402
+from .tax import certificate_verify as tax_certificate_verify  # noqa: E402
 
 __version__ = "1.0.0"
 
@@ -53,6 +57,6 @@ if version()[0] != 1:
     raise ImportError(f"flexwork {__version__} needs libflexwork 1.x, found {version_string()} "
                       f"at {_lib.library_path}")
 
-__all__ = ["Context", "ModuleAPI", "ProviderCallback", "FlexworkError", "Pending", "audit",
-           "vault", "audit_verify_export", "version", "version_number", "version_string",
-           "strerror"]
+__all__ = ["Context", "ModuleAPI", "Handle", "ProviderCallback", "FlexworkError", "Pending",
+           "audit", "vault", "tax", "audit_verify_export", "tax_certificate_verify", "version",
+           "version_number", "version_string", "strerror"]

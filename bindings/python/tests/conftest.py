@@ -3,6 +3,7 @@ stores in memory or in a temporary file, and the golden vectors of tests/vectors
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
 import os
@@ -38,6 +39,12 @@ def vector(name: str) -> Any:
     base = Path(os.environ.get("FW_TEST_VECTORS", ROOT / "tests" / "vectors"))
     with open(base / name, encoding="utf-8") as f:
         return json.load(f)
+
+
+def cst_noon(date: str) -> int:
+    """12:00 China Standard Time (UTC+8) of a "YYYY-MM-DD" date, in ms since the epoch."""
+    y, m, d = (int(x) for x in date.split("-"))
+    return (calendar.timegm((y, m, d, 0, 0, 0)) - 8 * 3600 + 12 * 3600) * 1000
 
 
 @pytest.fixture
