@@ -23,8 +23,10 @@ from .errors import FlexworkError, Pending
 # API modules: each registers itself on Context as ctx.<module>; their constants, handle
 # classes and context-free functions are also exported here.
 from . import audit, vault  # noqa: E402
-from . import tax  # noqa: E402
+from . import contract, party, tax  # noqa: E402
 from .audit import verify_export as audit_verify_export
+from .contract import *  # noqa: F401,F403,E402
+from .party import *  # noqa: F401,F403,E402
 from .tax import *  # noqa: F401,F403,E402
 from .tax import certificate_verify as tax_certificate_verify  # noqa: E402
 
@@ -58,5 +60,5 @@ if version()[0] != 1:
                       f"at {_lib.library_path}")
 
 __all__ = ["Context", "ModuleAPI", "Handle", "ProviderCallback", "FlexworkError", "Pending",
-           "audit", "vault", "tax", "audit_verify_export", "tax_certificate_verify", "version",
+           "audit", "vault", "party", "contract", "tax", "audit_verify_export", "tax_certificate_verify", "version",
            "version_number", "version_string", "strerror"]

@@ -248,6 +248,11 @@ class OutText:
     def args(self) -> Tuple[Any, Any]:
         return byref(self._ptr), byref(self._len)
 
+    @property
+    def present(self) -> bool:
+        """True when the library set the output (some calls set it on failure too)."""
+        return bool(self._ptr) or self._data is not None
+
     def data(self) -> bytes:
         """The result as bytes (for binary outputs such as documents)."""
         if self._data is None:

@@ -18,6 +18,8 @@ from .errors import FlexworkError, InvalidError, Pending, StateError
 
 if TYPE_CHECKING:
     from .audit import Audit
+    from .contract import Contracts
+    from .party import Party
     from .tax import Tax
     from .vault import Vault
 
@@ -58,6 +60,11 @@ class ModuleAPI:
     def _call(self, fn: Callable[..., int], *args: Any, allow: Tuple[int, ...] = ()) -> int:
         """Calls ``fn(ctx, *args, &err)``; see :meth:`Context._call`."""
         return self._ctx._call(fn, *args, allow=allow)
+
+    def _call_new(self, fn: Callable[..., int], out: Any, *args: Any) -> int:
+        """Calls a constructor ``fn(&out, ctx, *args, &err)`` (the handle comes first)."""
+        handle = self._ctx._require_open()
+        return int(self._ctx._run(lambda: call(fn, out, handle, *args)))
 
 
 class Handle:
@@ -190,6 +197,8 @@ class Context:
 
     audit: "Audit"
     vault: "Vault"
+    party: "Party"
+    contract: "Contracts"
     tax: "Tax"
 
     def __init__(self, path: Union[str, "os.PathLike[str]"], master_key: Optional[bytes] = None,
