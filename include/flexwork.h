@@ -12,6 +12,7 @@
 #include <flexwork/ctx.h>
 #include <flexwork/audit.h>
 #include <flexwork/vault.h>
+#include <flexwork/archive.h>
 #include <flexwork/sys/provider.h>
 
 #endif

@@ -56,6 +56,23 @@ static const struct rule rules[] = {
     /* recon */
 
     /* archive */
+    { "archive.configure",      R(ADMIN) },
+    { "archive.file",           STAFF | R(REVIEWER) | R(FINANCE) | R(TAX_AGENT) | R(SYSTEM) |
+                                R(ENTERPRISE_USER) | R(WORKER) },
+    { "archive.arrange",        STAFF | R(SYSTEM) },
+    { "archive.read",           READERS | R(SYSTEM) | R(ENTERPRISE_USER) | R(WORKER) },
+    { "archive.get",            READERS | R(SYSTEM) | R(ENTERPRISE_USER) | R(WORKER) },
+    { "archive.access_log",     READERS },
+    { "archive.retention_set",  R(ADMIN) },
+    { "archive.retention_list", READERS | R(SYSTEM) },
+    { "archive.hold",           STAFF | R(FINANCE) | R(SYSTEM) },
+    { "archive.appraise",       STAFF },
+    { "archive.destroy",        R(ADMIN) },
+    { "archive.register",       READERS },
+    { "archive.pi_block",       STAFF | R(SYSTEM) },
+    { "archive.pi_purge",       R(ADMIN) },
+    { "archive.stats",          READERS },
+    { "archive.export",         R(ADMIN) | R(OPERATOR) | R(AUDITOR) },
 
     /* insurance */
 
