@@ -77,6 +77,25 @@ static const struct rule rules[] = {
     /* insurance */
 
     /* service */
+    { "service.case_open",        STAFF | R(SYSTEM) | R(COORDINATOR) | R(SUPPORT) | R(ENTERPRISE_USER) | R(WORKER) },
+    { "service.case_acknowledge", STAFF | R(SYSTEM) | R(SUPPORT) },
+    { "service.case_assess",      STAFF | R(SUPPORT) },
+    { "service.case_investigate", STAFF | R(SUPPORT) },
+    { "service.case_respond",     STAFF | R(SUPPORT) },
+    { "service.case_decide",      STAFF },
+    { "service.case_close",       STAFF | R(SUPPORT) | R(ENTERPRISE_USER) | R(WORKER) },
+    { "service.case_escalate",    STAFF | R(SUPPORT) | R(SYSTEM) | R(ENTERPRISE_USER) | R(WORKER) },
+    { "service.case_reopen",      STAFF | R(ENTERPRISE_USER) | R(WORKER) },
+    { "service.case_get",         READERS | R(SYSTEM) | R(SUPPORT) | R(ENTERPRISE_USER) | R(WORKER) },
+    { "service.overdue",          READERS | R(SYSTEM) | R(SUPPORT) },
+    { "service.sla_set",          R(ADMIN) },
+    { "service.evaluate",         STAFF | R(SYSTEM) | R(SUPPORT) | R(ENTERPRISE_USER) | R(WORKER) },
+    { "service.plan_set",         R(ADMIN) },
+    { "service.incident",         STAFF | R(SYSTEM) | R(SUPPORT) },
+    { "service.incident_get",     READERS | R(SYSTEM) | R(SUPPORT) },
+    { "service.checkpoint_define", R(ADMIN) },
+    { "service.action",           STAFF },
+    { "service.report",           READERS | R(SYSTEM) },
 
     { NULL, 0 }
 };
