@@ -13,6 +13,7 @@
 #include <flexwork/audit.h>
 #include <flexwork/vault.h>
 #include <flexwork/archive.h>
+#include <flexwork/insurance.h>
 #include <flexwork/service.h>
 #include <flexwork/sys/provider.h>
 

@@ -75,6 +75,18 @@ static const struct rule rules[] = {
     { "archive.export",         R(ADMIN) | R(OPERATOR) | R(AUDITOR) },
 
     /* insurance */
+    { "insurance.product",        STAFF },
+    { "insurance.product_get",    ANYONE },
+    { "insurance.recommend",      STAFF | R(SYSTEM) | R(COORDINATOR) | R(WORKER) },
+    { "insurance.enrol",          STAFF | R(SYSTEM) | R(WORKER) },
+    { "insurance.enrol_cancel",   STAFF | R(SYSTEM) },
+    { "insurance.enrolments",     READERS | R(SYSTEM) | R(WORKER) },
+    { "insurance.charge",         STAFF | R(FINANCE) | R(SYSTEM) },
+    { "insurance.premiums",       READERS | R(SYSTEM) },
+    { "insurance.certificate",    STAFF | R(SYSTEM) | R(WORKER) },
+    { "insurance.social_request", STAFF | R(SYSTEM) | R(WORKER) },
+    { "insurance.social_update",  STAFF | R(FINANCE) | R(SYSTEM) },
+    { "insurance.social_list",    READERS | R(SYSTEM) | R(WORKER) },
 
     /* service */
     { "service.case_open",        STAFF | R(SYSTEM) | R(COORDINATOR) | R(SUPPORT) | R(ENTERPRISE_USER) | R(WORKER) },
