@@ -8,6 +8,9 @@ static const struct {
     int (*fn)(struct demo *d);
 } steps[] = {
     { "core", demo_core },
+    { "archive", demo_archive },
+    { "insurance", demo_insurance },
+    { "service", demo_service },
 };
 
 /* Core: the store is open; sign the audit chain's head and verify it offline. */

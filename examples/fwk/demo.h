@@ -14,5 +14,8 @@ struct demo {
 
 /* Each step prints what it did and returns 0, or prints the failure and returns 1. */
 int demo_core(struct demo *d);
+int demo_archive(struct demo *d);
+int demo_insurance(struct demo *d);
+int demo_service(struct demo *d);
 
 #endif

@@ -91,8 +91,9 @@ static int incident_event(fw_ctx *ctx, fw_id id, const char *action, int64_t lev
     snprintf(audit_action, sizeof(audit_action), "service.incident_%s",
              strcmp(action, "opened") == 0 ? "open" : strcmp(action, "escalated") == 0 ? "escalate"
              : strcmp(action, "closed") == 0 ? "close" : "log");
+    /* The action's name and note are staff's free text: they stay in the incident's events. */
     detail = cJSON_CreateObject();
-    cJSON_AddStringToObject(detail, "action", action);
+    fw__json_add_i64(detail, "event_id", fw__db_last_id(ctx));
     fw__json_add_i64(detail, "level", level);
     return audit_json(ctx, audit_action, "service_incident", id, detail, err);
 }
