@@ -532,7 +532,7 @@ int fw_service_action_complete(fw_ctx *ctx, fw_id id, const char *json, size_t j
                              "iti", fw_ctx_now(ctx), result, id);
         if (rc == FW_OK)
             rc = fw__audit_append(ctx, "service.action_complete", "service_action", id, "{\"state\":\"completed\"}",
-                                  23, err);
+                                  strlen("{\"state\":\"completed\"}"), err);
         rc = fw__tx_end(ctx, rc, err);
     }
     cJSON_Delete(root);

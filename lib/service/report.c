@@ -57,7 +57,8 @@ static int push(struct series *s, int64_t x)
 
 static void add_spread(cJSON *o, const char *median, const char *p90, struct series *s)
 {
-    qsort(s->v, s->n, sizeof(*s->v), cmp_i64);
+    if (s->n)
+        qsort(s->v, s->n, sizeof(*s->v), cmp_i64);
     fw__json_add_i64(o, median, percentile(s->v, s->n, 50));
     fw__json_add_i64(o, p90, percentile(s->v, s->n, 90));
     free(s->v);
