@@ -33,6 +33,9 @@ FW_BEGIN_DECL
 #define FW_ARCHIVE_APPRAISED 3  /**< appraised at retention expiry: approved for destruction */
 #define FW_ARCHIVE_DESTROYED 4  /**< content erased; the register holds the entry */
 
+/** The largest document fw_archive_file() accepts, in bytes (256 MiB). */
+#define FW_ARCHIVE_MAX_CONTENT (256u * 1024u * 1024u)
+
 /** Bundle formats of fw_archive_export(). */
 #define FW_ARCHIVE_BUNDLE_DIR 1  /**< a directory */
 #define FW_ARCHIVE_BUNDLE_TAR 2  /**< one uncompressed POSIX ustar file */
@@ -79,7 +82,8 @@ FW_EXTERN(int) fw_archive_set_directory(fw_ctx *ctx, const char *path, fw_error 
  *              "external_ref":"..." (optional, 1..128)}
  * @param content      the document's bytes (may be empty: content_len 0).
  * @param[out] out_id  the document's id.
- * @return FW_OK; FW_EINVAL naming the field; FW_ENOTFOUND ($.retention) for an unknown class;
+ * @return FW_OK; FW_EINVAL naming the field; FW_ELIMIT above FW_ARCHIVE_MAX_CONTENT;
+ *         FW_ENOTFOUND ($.retention) for an unknown class;
  *         FW_ESTATE when the party's personal information is blocked and the document is
  *         personal; FW_EIO when the directory cannot be written; FW_EPERM. On failure nothing
  *         is stored.
@@ -215,11 +219,12 @@ FW_EXTERN(int) fw_archive_pi_purge(fw_ctx *ctx, const char *party_kind, fw_id pa
                                    fw_error **err);
 
 /**
- * Statistics of one CST month ("2026-03"): {"period","received":{"total","by_category":{},
- * "by_party_kind":{}},"used":{...},"destroyed":{...}}. "used" counts logged reads.
- * @return FW_OK; FW_EINVAL for a bad month; FW_EPERM.
+ * Statistics of one CST period: a month "2026-03", a quarter "2026-Q1" or a year "2026":
+ * {"period","received":{"total","by_category":{},"by_party_kind":{}},"used":{...},
+ * "destroyed":{...}}. "used" counts logged reads (exports included).
+ * @return FW_OK; FW_EINVAL for a bad period; FW_EPERM.
  */
-FW_EXTERN(int) fw_archive_stats(fw_ctx *ctx, const char *month, char **out_json,
+FW_EXTERN(int) fw_archive_stats(fw_ctx *ctx, const char *period, char **out_json,
                                 size_t *out_len, fw_error **err);
 
 /**

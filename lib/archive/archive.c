@@ -31,11 +31,12 @@ static const char *const party_kinds[] = { "enterprise", "worker", NULL };
 
 /* ---- hold checks ---------------------------------------------------------------------- */
 
-static struct {
+struct hold_check {
     char name[64];
     fw_archive_hold_fn fn;
     void *payload;
-} hold_checks[FW__ARCHIVE_MAX_HOLD_CHECKS];
+};
+static struct hold_check hold_checks[FW__ARCHIVE_MAX_HOLD_CHECKS];
 static size_t hold_check_count;
 static pthread_mutex_t hold_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -478,6 +479,9 @@ int fw_archive_file(fw_ctx *ctx, const char *json, size_t json_len, const uint8_
 
     if (!ctx || !json || !out_id || (!content && content_len))
         return fw__error_set(err, FW_EINVAL, NULL, "ctx, json, out_id (and content when content_len > 0) are required");
+    if (content_len > FW_ARCHIVE_MAX_CONTENT)
+        return fw__error_set(err, FW_ELIMIT, "content_len", "a document holds at most %u bytes, got %zu",
+                             (unsigned)FW_ARCHIVE_MAX_CONTENT, content_len);
     if ((rc = fw__json_parse(&root, json, json_len, err)) != FW_OK)
         return rc;
     rc = fw__json_only(root, "$", fields, err);
@@ -931,6 +935,7 @@ int fw_archive_retention_list(fw_ctx *ctx, char **out_json, size_t *out_len, fw_
 
 int fw__archive_check_holds(fw_ctx *ctx, fw_id doc_id, fw_error **err)
 {
+    struct hold_check checks[FW__ARCHIVE_MAX_HOLD_CHECKS];
     struct doc d;
     fw__stmt *s;
     char why[256];
@@ -954,20 +959,21 @@ int fw__archive_check_holds(fw_ctx *ctx, fw_id doc_id, fw_error **err)
     if (rc != FW__DONE)
         return rc;
 
+    /* A snapshot, so that a registration in another thread never races the calls. */
     pthread_mutex_lock(&hold_lock);
     n = hold_check_count;
+    memcpy(checks, hold_checks, n * sizeof(checks[0]));
     pthread_mutex_unlock(&hold_lock);
     for (i = 0; i < n; i++) {
         why[0] = '\0';
-        rc = hold_checks[i].fn(ctx, d.party_kind, d.party_id, doc_id, d.category, why, sizeof(why),
-                               hold_checks[i].payload);
+        rc = checks[i].fn(ctx, d.party_kind, d.party_id, doc_id, d.category, why, sizeof(why), checks[i].payload);
         why[sizeof(why) - 1] = '\0';
         if (rc == 1)
             return fw__error_set(err, FW_EDENIED, NULL, "document %lld is held by the %s check: %s",
-                                 (long long)doc_id, hold_checks[i].name, why[0] ? why : "no reason given");
+                                 (long long)doc_id, checks[i].name, why[0] ? why : "no reason given");
         if (rc < 0)
             return fw__error_set(err, rc, NULL, "document %lld: the %s hold check failed with %s",
-                                 (long long)doc_id, hold_checks[i].name, fw_strerror(rc));
+                                 (long long)doc_id, checks[i].name, fw_strerror(rc));
     }
     return FW_OK;
 }
@@ -1374,24 +1380,47 @@ static int stats_block(fw_ctx *ctx, const char *sql, int64_t from, int64_t to, c
     return rc < 0 ? rc : FW_OK;
 }
 
-int fw_archive_stats(fw_ctx *ctx, const char *month, char **out_json, size_t *out_len,
+/* [from, to) of a CST period "YYYY-MM", "YYYY-Qn" or "YYYY". */
+static int parse_period(const char *p, int64_t *from, int64_t *to)
+{
+    int y = 0, m = 0, q = 0, n = 0, kind;
+
+    if (!p)
+        return -1;
+    if (sscanf(p, "%4d-Q%1d%n", &y, &q, &n) == 2 && n == 7 && p[n] == '\0' && q >= 1 && q <= 4) {
+        m = 3 * q - 2;
+        kind = FW__PERIOD_QUARTER;
+    } else if (strlen(p) == 4 && sscanf(p, "%4d%n", &y, &n) == 1 && n == 4) {
+        m = 1;
+        kind = FW__PERIOD_YEAR;
+    } else if (fw__month_key_parse(p, &y, &m) == FW_OK) {
+        kind = FW__PERIOD_MONTH;
+    } else {
+        return -1;
+    }
+    if (y < 1970 || fw__cst_from_date(y, m, 1, from) != FW_OK)
+        return -1;
+    fw__cst_period(*from, kind, from, to);
+    return 0;
+}
+
+int fw_archive_stats(fw_ctx *ctx, const char *period, char **out_json, size_t *out_len,
                      fw_error **err)
 {
-    int y, m, rc;
     int64_t from, to;
     cJSON *o;
+    int rc;
 
     if (!ctx || !out_json)
         return fw__error_set(err, FW_EINVAL, NULL, "ctx and out_json are required");
-    if (!month || fw__month_key_parse(month, &y, &m) != FW_OK || fw__cst_from_date(y, m, 1, &from) != FW_OK)
-        return fw__error_set(err, FW_EINVAL, "month", "must be a month YYYY-MM, got \"%.16s\"",
-                             month ? month : "(null)");
+    if (parse_period(period, &from, &to) != 0)
+        return fw__error_set(err, FW_EINVAL, "period", "must be a CST period YYYY-MM, YYYY-Qn or YYYY, got \"%.16s\"",
+                             period ? period : "(null)");
     if ((rc = fw__authz_require(ctx, "archive.stats", err)) != FW_OK)
         return rc;
-    fw__cst_period(from, FW__PERIOD_MONTH, &from, &to);
     if (!(o = cJSON_CreateObject()))
         return fw__error_nomem(err);
-    cJSON_AddStringToObject(o, "period", month);
+    cJSON_AddStringToObject(o, "period", period);
     rc = stats_block(ctx, "SELECT a.party_kind, d.category, count(*) FROM fw_archive_doc d JOIN fw_archive_archive a "
                      "ON a.id = d.archive_id WHERE d.received_ms >= ? AND d.received_ms < ? "
                      "GROUP BY a.party_kind, d.category", from, to, o, "received", err);

@@ -440,6 +440,59 @@ static void directory_storage(void **state)
     rm_rf(dir);
 }
 
+/* R-7.11: destroying a document kept in the host's directory removes its file; a hold on the whole
+ * archive holds every document; statistics by quarter and year count the destruction. */
+static void destruction_in_directory_and_statistics_by_period(void **state)
+{
+    fw_ctx *ctx = *state;
+    fw_error *err = NULL;
+    char dir[600], cmd[1400], *json = NULL;
+    const char *log = "{\"party_kind\":\"enterprise\",\"party_id\":3,\"category\":\"log\",\"title\":\"access log\","
+                      "\"source\":\"host\",\"retention\":\"network_log\"}";
+    fw_id a, b, hold = 0;
+
+    tmp_path("archive-destroy", dir, sizeof(dir));
+    rm_rf(dir);
+    assert_rc(fw_archive_set_directory(ctx, dir, &err), FW_OK, &err);
+    a = file_doc(ctx, log, "log A");
+    b = file_doc(ctx, log, "log B");
+    assert_rc(fw_archive_get(ctx, a, &json, NULL, &err), FW_OK, &err);
+    snprintf(cmd, sizeof(cmd), "\"keep_until_ms\":%lld,", (long long)cst(2027, 7, 1));   /* 2027-01-01 + 6 months */
+    assert_non_null(strstr(json, cmd));
+    assert_non_null(strstr(json, "\"storage\":\"directory\""));
+    fw_free(json);
+
+    test_clock_set(cst(2027, 7, 2));
+    assert_rc(fw_archive_hold_place(ctx, "{\"party_kind\":\"enterprise\",\"party_id\":3,\"kind\":\"audit\","
+                                         "\"reason\":\"tax inspection 2027\"}", (size_t)-1, &hold, &err), FW_OK, &err);
+    assert_int_equal(fw_archive_appraise(ctx, b, "{\"decision\":\"destroy\",\"opinion\":\"expired\"}", (size_t)-1,
+                                         &err), FW_EDENIED);
+    snprintf(cmd, sizeof(cmd), "document 2 is held by hold %lld (audit on the whole archive): tax inspection 2027",
+             (long long)hold);
+    assert_string_equal(fw_error_message(err), cmd);
+    fw_error_free(err);
+    err = NULL;
+    assert_rc(fw_archive_hold_release(ctx, hold, &err), FW_OK, &err);
+
+    assert_rc(fw_archive_appraise(ctx, a, "{\"decision\":\"destroy\",\"opinion\":\"expired\"}", (size_t)-1, &err),
+              FW_OK, &err);
+    assert_rc(fw_archive_destroy(ctx, a, "{\"approver\":\"IT head\"}", (size_t)-1, &err), FW_OK, &err);
+    snprintf(cmd, sizeof(cmd), "test $(ls '%s' | wc -l) -eq 1", dir);   /* log B's file remains */
+    assert_int_equal(system(cmd), 0);
+
+    assert_rc(fw_archive_stats(ctx, "2027-Q3", &json, NULL, &err), FW_OK, &err);
+    assert_string_equal(json, "{\"period\":\"2027-Q3\",\"received\":{\"total\":0,\"by_category\":{},"
+        "\"by_party_kind\":{}},\"used\":{\"total\":0,\"by_category\":{},\"by_party_kind\":{}},"
+        "\"destroyed\":{\"total\":1,\"by_category\":{\"log\":1},\"by_party_kind\":{\"enterprise\":1}}}");
+    fw_free(json);
+    assert_rc(fw_archive_stats(ctx, "2026", &json, NULL, &err), FW_OK, &err);
+    assert_non_null(strstr(json, "\"received\":{\"total\":2,\"by_category\":{\"log\":2}"));
+    fw_free(json);
+    assert_rc(fw_archive_stats(ctx, "2027-Q5", &json, NULL, &err), FW_EINVAL, &err);
+    assert_rc(fw_archive_set_directory(ctx, NULL, &err), FW_OK, &err);
+    rm_rf(dir);
+}
+
 TEST_MAIN(
     cmocka_unit_test_setup_teardown(file_arrange_read_logs_every_use, test_setup_admin, test_teardown_ctx),
     cmocka_unit_test_setup_teardown(retention_defaults_and_periods, test_setup_admin, test_teardown_ctx),
@@ -449,4 +502,6 @@ TEST_MAIN(
     cmocka_unit_test_setup_teardown(parties_see_only_their_own_archive, test_setup_admin, test_teardown_ctx),
     cmocka_unit_test_setup_teardown(statistics_per_month, test_setup_admin, test_teardown_ctx),
     cmocka_unit_test_setup_teardown(export_bundles_verify_offline, test_setup_admin, test_teardown_ctx),
-    cmocka_unit_test_setup_teardown(directory_storage, test_setup_admin, test_teardown_ctx))
+    cmocka_unit_test_setup_teardown(directory_storage, test_setup_admin, test_teardown_ctx),
+    cmocka_unit_test_setup_teardown(destruction_in_directory_and_statistics_by_period, test_setup_admin,
+                                    test_teardown_ctx))
