@@ -448,7 +448,11 @@ static int keep_until(int64_t start_ms, int64_t months, int64_t *out, fw_error *
     }
     fw__cst_date(start_ms, &y, &m, &d);
     total = (int64_t)y * 12 + (m - 1) + months;
-    if (fw__cst_from_date((int)(total / 12), (int)(total % 12) + 1, d > 28 ? 28 : d, out) != FW_OK)
+    y = (int)(total / 12);
+    m = (int)(total % 12) + 1;
+    if (d > fw__days_in_month(y, m))         /* 31 January + 1 month ends on the last day of February */
+        d = fw__days_in_month(y, m);
+    if (fw__cst_from_date(y, m, d, out) != FW_OK)
         return fw__error_set(err, FW_EINVAL, "retention_from", "the retention period ends out of range");
     return FW_OK;
 }
