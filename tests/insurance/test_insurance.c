@@ -337,10 +337,47 @@ static void social_insurance_contribution_service(void **state)
     fw_free(json);
 }
 
+/* retired products take no new enrolments; a worker lists their own enrolments. */
+static void product_retirement_and_enrolment_list(void **state)
+{
+    fw_ctx *ctx = *state;
+    fw_error *err = NULL;
+    char *json = NULL;
+    fw_id id = 0;
+    int64_t fen = 0;
+
+    catalogue(ctx);
+    enrol(ctx, "{\"product_id\":2,\"worker_id\":7,\"birth_date\":\"1990-05-01\",\"start\":\"2026-03-20\","
+               "\"end\":\"2026-06-20\"}");
+    assert_rc(fw_insurance_product_retire(ctx, 6, &err), FW_OK, &err);
+    assert_rc(fw_insurance_product_retire(ctx, 6, &err), FW_ESTATE, &err);
+    assert_rc(fw_insurance_enrol(ctx, "{\"product_id\":6,\"worker_id\":7,\"birth_date\":\"1990-05-01\"}", (size_t)-1,
+                                 &id, &err), FW_ESTATE, &err);
+    assert_rc(fw_insurance_enrol(ctx, "{\"product_id\":99,\"worker_id\":7,\"birth_date\":\"1990-05-01\"}", (size_t)-1,
+                                 &id, &err), FW_ENOTFOUND, &err);
+    assert_rc(fw_insurance_product_list(ctx, &json, NULL, &err), FW_OK, &err);
+    assert_non_null(strstr(json, "\"code\":\"ACC-DAY-LITE\""));
+    assert_non_null(strstr(json, "\"state\":\"retired\"}]"));       /* retired last */
+    fw_free(json);
+    assert_rc(fw_insurance_premium_fen(ctx, 2, 22, &fen, &err), FW_OK, &err);
+    assert_int_equal(fen, 3300);
+    assert_rc(fw_insurance_premium_fen(ctx, 2, -1, &fen, &err), FW_EINVAL, &err);
+
+    test_actor(ctx, FW_ROLE_WORKER, 7);
+    assert_rc(fw_insurance_enrolments(ctx, 7, &json, NULL, &err), FW_OK, &err);
+    assert_string_equal(json, "[{\"id\":1,\"product_id\":2,\"code\":\"ACC-DAY\",\"type\":\"accident\","
+                              "\"enterprise_id\":0,\"start_ms\":1773936000000,\"end_ms\":1781884800000,"
+                              "\"state\":\"active\",\"age\":35}]");
+    fw_free(json);
+    assert_rc(fw_insurance_enrolments(ctx, 8, &json, NULL, &err), FW_EPERM, &err);
+    assert_int_equal(fw_ctx_schema_version(ctx, "insurance"), 1);
+}
+
 TEST_MAIN(
     cmocka_unit_test_setup_teardown(occupational_injury_product_rules, test_setup_admin, test_teardown_ctx),
     cmocka_unit_test_setup_teardown(recommendation_is_ranked_with_reasons, test_setup_admin, test_teardown_ctx),
     cmocka_unit_test_setup_teardown(enrolment_and_per_order_premiums, test_setup_admin, test_teardown_ctx),
     cmocka_unit_test_setup_teardown(due_premiums_for_the_ledger, test_setup_admin, test_teardown_ctx),
     cmocka_unit_test_setup_teardown(certificate_of_cover, test_setup_admin, test_teardown_ctx),
-    cmocka_unit_test_setup_teardown(social_insurance_contribution_service, test_setup_admin, test_teardown_ctx))
+    cmocka_unit_test_setup_teardown(social_insurance_contribution_service, test_setup_admin, test_teardown_ctx),
+    cmocka_unit_test_setup_teardown(product_retirement_and_enrolment_list, test_setup_admin, test_teardown_ctx))

@@ -403,6 +403,41 @@ static void evaluations_are_validated(void **state)
     assert_int_equal(count(ctx, "SELECT count(*) FROM fw_service_evaluation"), 1);
 }
 
+/* R-6.e: time limits are configurable per severity; a case opened as critical takes them. */
+static void time_limits_are_configurable(void **state)
+{
+    fw_ctx *ctx = *state;
+    fw_error *err = NULL;
+    int64_t bad;
+    fw_id id;
+
+    assert_int_equal(fw_service_sla_set(ctx, "{\"severity\":\"critical\",\"ack_ms\":3600000,\"respond_ms\":60000,"
+                                             "\"close_ms\":86400000}", (size_t)-1, &err), FW_EINVAL);
+    assert_string_equal(fw_error_path(err), "$.respond_ms");
+    fw_error_free(err);
+    err = NULL;
+    assert_rc(fw_service_sla_set(ctx, "{\"severity\":\"critical\",\"ack_ms\":1800000,\"respond_ms\":7200000,"
+                                      "\"close_ms\":86400000}", (size_t)-1, &err), FW_OK, &err);
+    test_actor(ctx, FW_ROLE_ENTERPRISE_USER, 3);
+    id = open_case(ctx, "{\"kind\":\"complaint\",\"party_kind\":\"enterprise\",\"party_id\":3,\"channel\":\"phone\","
+                        "\"category\":\"payout\",\"title\":\"batch failed\",\"description\":\"500 payouts failed\","
+                        "\"severity\":\"critical\"}");
+    assert_rc(fw_service_case_open(ctx, "{\"kind\":\"complaint\",\"party_kind\":\"enterprise\",\"party_id\":4,"
+                                        "\"channel\":\"phone\",\"category\":\"x\",\"title\":\"x\",\"description\":\"x\"}",
+                                   (size_t)-1, &bad, &err), FW_EPERM, &err);
+    assert_int_equal(count(ctx, "SELECT ack_due_ms - received_ms FROM fw_service_case"), 1800000);
+    assert_int_equal(count(ctx, "SELECT respond_due_ms - received_ms FROM fw_service_case"), 7200000);
+    assert_int_equal(count(ctx, "SELECT priority FROM fw_service_case"), 1);
+    assert_rc(fw_service_case_acknowledge(ctx, id, NULL, 0, &err), FW_EPERM, &err);
+    test_actor(ctx, FW_ROLE_AUDITOR, 0);
+    {
+        int64_t first_bad = -1;
+        assert_rc(fw_audit_verify(ctx, &first_bad, &err), FW_OK, &err);
+        assert_int_equal(first_bad, 0);
+    }
+    assert_int_equal(fw_ctx_schema_version(ctx, "service"), 1);
+}
+
 TEST_MAIN(
     cmocka_unit_test_setup_teardown(complaint_end_to_end, test_setup_admin, test_teardown_ctx),
     cmocka_unit_test_setup_teardown(wrong_steps_are_refused, test_setup_admin, test_teardown_ctx),
@@ -411,4 +446,5 @@ TEST_MAIN(
     cmocka_unit_test_setup_teardown(corrective_action_follow_up, test_setup_admin, test_teardown_ctx),
     cmocka_unit_test_setup_teardown(kpis_of_a_crafted_month, test_setup_admin, test_teardown_ctx),
     cmocka_unit_test_setup_teardown(quality_report_of_a_crafted_month, test_setup_admin, test_teardown_ctx),
-    cmocka_unit_test_setup_teardown(evaluations_are_validated, test_setup_admin, test_teardown_ctx))
+    cmocka_unit_test_setup_teardown(evaluations_are_validated, test_setup_admin, test_teardown_ctx),
+    cmocka_unit_test_setup_teardown(time_limits_are_configurable, test_setup_admin, test_teardown_ctx))
