@@ -19,6 +19,11 @@
  *
  * Parties are named by kind ("enterprise" or "worker") and id; the archive is created on the
  * first document filed for the party.
+ *
+ * Every function returns FW_OK or a negative FW_E* code with the detail in the optional
+ * fw_error (JSON input errors name the field's path). On failure the outputs are untouched and
+ * the store is unchanged: each call is one transaction. JSON text returned through out_json is
+ * the caller's, freed with fw_free().
  */
 #ifndef FLEXWORK_ARCHIVE_H
 #define FLEXWORK_ARCHIVE_H

@@ -19,6 +19,11 @@
  *
  * Facts about a worker that other modules own (birth date, region, the work they take) come in
  * the request JSON; the library does not read them from elsewhere.
+ *
+ * Every function returns FW_OK or a negative FW_E* code with the detail in the optional
+ * fw_error (JSON input errors name the field's path). On failure the outputs are untouched and
+ * the store is unchanged: each call is one transaction. JSON text returned through out_json is
+ * the caller's, freed with fw_free().
  */
 #ifndef FLEXWORK_INSURANCE_H
 #define FLEXWORK_INSURANCE_H

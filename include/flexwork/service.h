@@ -19,6 +19,11 @@
  * Contact details of a complainant are sealed in the vault; nothing personal goes to the audit
  * log. Every change is audited. Integers only: percentages are x100 (95.00% = 9500), averages
  * x100, durations in ms.
+ *
+ * Every function returns FW_OK or a negative FW_E* code with the detail in the optional
+ * fw_error (JSON input errors name the field's path). On failure the outputs are untouched and
+ * the store is unchanged: each call is one transaction. JSON text returned through out_json is
+ * the caller's, freed with fw_free().
  */
 #ifndef FLEXWORK_SERVICE_H
 #define FLEXWORK_SERVICE_H
