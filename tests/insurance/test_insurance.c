@@ -204,11 +204,18 @@ static void enrolment_and_per_order_premiums(void **state)
     assert_int_equal(again, p2);                        /* replayed */
     assert_rc(fw_insurance_charge(ctx, oip, "O-3", TEST_CLOCK_START, "k2", &fen, &again, &err), FW_ECONFLICT, &err);
     assert_rc(fw_insurance_charge(ctx, oip, NULL, TEST_CLOCK_START, NULL, &fen, &again, &err), FW_EINVAL, &err);
-    assert_int_equal(fw_insurance_charge(ctx, oip, "O-0", cst(2026, 3, 14), NULL, &fen, &again, &err), FW_ESTATE);
+    assert_int_equal(fw_insurance_charge(ctx, oip, "O-0", cst(2026, 3, 14), "k0", &fen, &again, &err), FW_ESTATE);
     assert_string_equal(fw_error_message(err), "at_ms: enrolment 1 covers 2026-03-15 to (open); the work on 2026-03-14 "
                                                "is outside it");
     fw_error_free(err);
     err = NULL;
+    /* A key whose first attempt failed for a business reason keeps failing the same way. */
+    assert_int_equal(fw_insurance_charge(ctx, oip, "O-0", cst(2026, 3, 14), "k0", &fen, &again, &err), FW_ESTATE);
+    assert_string_equal(fw_error_message(err), "at_ms: enrolment 1 covers 2026-03-15 to (open); the work on 2026-03-14 "
+                                               "is outside it");
+    fw_error_free(err);
+    err = NULL;
+    assert_int_equal(count(ctx, "SELECT count(*) FROM fw_insurance_premium"), 2);
 
     /* Per day of work: all orders of one CST day share one premium. */
     day = enrol(ctx, "{\"product_id\":2,\"worker_id\":7,\"birth_date\":\"1990-05-01\",\"end\":\"2026-04-15\"}");
