@@ -18,6 +18,9 @@
 #include <flexwork/fee.h>
 #include <flexwork/tax.h>
 #include <flexwork/funding.h>
+#include <flexwork/archive.h>
+#include <flexwork/insurance.h>
+#include <flexwork/service.h>
 #include <flexwork/sys/provider.h>
 
 #endif

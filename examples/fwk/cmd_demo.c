@@ -11,6 +11,9 @@ static const struct {
     { "party", demo_party },
     { "ledger", demo_ledger },
     { "tax", demo_tax },
+    { "archive", demo_archive },
+    { "insurance", demo_insurance },
+    { "service", demo_service },
 };
 
 /* Core: the store is open; sign the audit chain's head and verify it offline. */

@@ -130,10 +130,58 @@ static const struct rule rules[] = {
     /* recon */
 
     /* archive */
+    { "archive.configure",      R(ADMIN) },
+    { "archive.file",           STAFF | R(REVIEWER) | R(FINANCE) | R(TAX_AGENT) | R(SYSTEM) |
+                                R(ENTERPRISE_USER) | R(WORKER) },
+    { "archive.arrange",        STAFF | R(SYSTEM) },
+    { "archive.read",           READERS | R(SYSTEM) | R(ENTERPRISE_USER) | R(WORKER) },
+    { "archive.get",            READERS | R(SYSTEM) | R(ENTERPRISE_USER) | R(WORKER) },
+    { "archive.access_log",     READERS },
+    { "archive.retention_set",  R(ADMIN) },
+    { "archive.retention_list", READERS | R(SYSTEM) },
+    { "archive.hold",           STAFF | R(FINANCE) | R(SYSTEM) },
+    { "archive.appraise",       STAFF },
+    { "archive.destroy",        R(ADMIN) },
+    { "archive.register",       READERS },
+    { "archive.pi_block",       STAFF | R(SYSTEM) },
+    { "archive.pi_purge",       R(ADMIN) },
+    { "archive.stats",          READERS },
+    { "archive.export",         R(ADMIN) | R(OPERATOR) | R(AUDITOR) },
 
     /* insurance */
+    { "insurance.product",        STAFF },
+    { "insurance.product_get",    ANYONE },
+    { "insurance.recommend",      STAFF | R(SYSTEM) | R(COORDINATOR) | R(WORKER) },
+    { "insurance.enrol",          STAFF | R(SYSTEM) | R(WORKER) },
+    { "insurance.enrol_cancel",   STAFF | R(SYSTEM) },
+    { "insurance.enrolments",     READERS | R(SYSTEM) | R(WORKER) },
+    { "insurance.charge",         STAFF | R(FINANCE) | R(SYSTEM) },
+    { "insurance.premiums",       READERS | R(SYSTEM) },
+    { "insurance.certificate",    STAFF | R(SYSTEM) | R(WORKER) },
+    { "insurance.social_request", STAFF | R(SYSTEM) | R(WORKER) },
+    { "insurance.social_update",  STAFF | R(FINANCE) | R(SYSTEM) },
+    { "insurance.social_list",    READERS | R(SYSTEM) | R(WORKER) },
 
     /* service */
+    { "service.case_open",        STAFF | R(SYSTEM) | R(COORDINATOR) | R(SUPPORT) | R(ENTERPRISE_USER) | R(WORKER) },
+    { "service.case_acknowledge", STAFF | R(SYSTEM) | R(SUPPORT) },
+    { "service.case_assess",      STAFF | R(SUPPORT) },
+    { "service.case_investigate", STAFF | R(SUPPORT) },
+    { "service.case_respond",     STAFF | R(SUPPORT) },
+    { "service.case_decide",      STAFF },
+    { "service.case_close",       STAFF | R(SUPPORT) | R(ENTERPRISE_USER) | R(WORKER) },
+    { "service.case_escalate",    STAFF | R(SUPPORT) | R(SYSTEM) | R(ENTERPRISE_USER) | R(WORKER) },
+    { "service.case_reopen",      STAFF | R(ENTERPRISE_USER) | R(WORKER) },
+    { "service.case_get",         READERS | R(SYSTEM) | R(SUPPORT) | R(ENTERPRISE_USER) | R(WORKER) },
+    { "service.overdue",          READERS | R(SYSTEM) | R(SUPPORT) },
+    { "service.sla_set",          R(ADMIN) },
+    { "service.evaluate",         STAFF | R(SYSTEM) | R(SUPPORT) | R(ENTERPRISE_USER) | R(WORKER) },
+    { "service.plan_set",         R(ADMIN) },
+    { "service.incident",         STAFF | R(SYSTEM) | R(SUPPORT) },
+    { "service.incident_get",     READERS | R(SYSTEM) | R(SUPPORT) },
+    { "service.checkpoint_define", R(ADMIN) },
+    { "service.action",           STAFF },
+    { "service.report",           READERS | R(SYSTEM) },
 
     { NULL, 0 }
 };
