@@ -13,6 +13,8 @@
 #include <flexwork/audit.h>
 #include <flexwork/vault.h>
 #include <flexwork/party.h>
+#include <flexwork/training.h>
+#include <flexwork/task.h>
 #include <flexwork/sys/provider.h>
 
 #endif

@@ -65,8 +65,43 @@ static const struct rule rules[] = {
     /* contract */
 
     /* training */
+    { "training.instructor.add",       STAFF | R(COORDINATOR) },
+    { "training.course.request",       STAFF | R(COORDINATOR) | R(ENTERPRISE_USER) },
+    { "training.request.list",         READERS | R(ENTERPRISE_USER) },
+    { "training.course.add",           STAFF | R(COORDINATOR) },
+    { "training.course.get",           ANYONE },
+    { "training.session.add",          STAFF | R(COORDINATOR) },
+    { "training.enrol",                STAFF | R(COORDINATOR) | R(WORKER) },
+    { "training.attend",               STAFF | R(COORDINATOR) },
+    { "training.assess",               STAFF | R(COORDINATOR) },
+    { "training.certificate.revoke",   STAFF | R(REVIEWER) },
+    { "training.certificates",         READERS | R(ENTERPRISE_USER) | R(WORKER) | R(SYSTEM) },
+    { "training.enrolments",           READERS | R(ENTERPRISE_USER) | R(WORKER) | R(SYSTEM) },
 
     /* task */
+    { "task.category.set",             STAFF },
+    { "task.category.list",            ANYONE },
+    { "task.policy.set",               STAFF },
+    { "task.create",                   STAFF | R(COORDINATOR) | R(ENTERPRISE_USER) },
+    { "task.update",                   STAFF | R(COORDINATOR) | R(ENTERPRISE_USER) },
+    { "task.submit",                   STAFF | R(COORDINATOR) | R(ENTERPRISE_USER) },
+    { "task.review",                   R(ADMIN) | R(REVIEWER) },
+    { "task.publish",                  STAFF | R(COORDINATOR) | R(ENTERPRISE_USER) },
+    { "task.cancel",                   STAFF | R(COORDINATOR) | R(ENTERPRISE_USER) },
+    { "task.close",                    STAFF | R(COORDINATOR) | R(ENTERPRISE_USER) },
+    { "task.get",                      READERS | R(ENTERPRISE_USER) | R(WORKER) | R(SYSTEM) | R(SUPPORT) },
+    { "task.list",                     READERS | R(ENTERPRISE_USER) | R(WORKER) | R(SYSTEM) | R(SUPPORT) },
+    { "task.take",                     STAFF | R(COORDINATOR) | R(WORKER) },
+    { "task.withdraw",                 STAFF | R(WORKER) },
+    { "task.deliver",                  STAFF | R(COORDINATOR) | R(WORKER) },
+    { "task.accept",                   STAFF | R(ENTERPRISE_USER) },
+    { "task.reject",                   STAFF | R(ENTERPRISE_USER) },
+    { "task.revise",                   STAFF | R(ENTERPRISE_USER) },
+    { "task.assignment.get",           READERS | R(ENTERPRISE_USER) | R(WORKER) | R(SYSTEM) },
+    { "task.assignment.list",          READERS | R(ENTERPRISE_USER) | R(WORKER) | R(SYSTEM) },
+    { "task.run_timers",               STAFF | R(SYSTEM) },
+    { "task.evaluate",                 STAFF | R(ENTERPRISE_USER) | R(WORKER) },
+    { "task.rating",                   READERS | R(ENTERPRISE_USER) | R(WORKER) | R(SYSTEM) },
 
     /* ledger */
 
