@@ -411,7 +411,7 @@ static int task_rewrite(fw_ctx *ctx, fw_id id, const struct task_rec *r, int64_t
                          "min_rating_x100=?, adult_only=?, take_deadline_ms=?, delivery_deadline_ms=?, "
                          "auto_accept_ms=?, max_revisions=?, attachments=?, external_ref=?, flags='[]', "
                          "updated_ms=? WHERE id=?",
-                         "tttitiiiitiiiiiitti", r->title, r->description, r->category, risk, r->location,
+                         "tttitiiiitiiiiiittii", r->title, r->description, r->category, risk, r->location,
                          (int64_t)r->remote, r->unit, r->slots, r->per_worker, r->certificates,
                          r->min_rating, (int64_t)r->adult_only, r->take_dl, r->delivery_dl, r->auto_ms,
                          r->max_rev, r->attachments, r->external_ref, fw_ctx_now(ctx), id);

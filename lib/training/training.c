@@ -182,7 +182,7 @@ int fw_training_course_request(fw_ctx *ctx, fw_id enterprise_id, const char *jso
         if (rc == FW_OK)
             rc = fw__db_exec(ctx, err, "INSERT INTO fw_training_request(enterprise_id, title, reason, "
                              "headcount, categories, state, created_ms) VALUES (?,?,?,?,?,?,?)",
-                             "itttiii", enterprise_id, title, reason, headcount, cats,
+                             "ittitii", enterprise_id, title, reason, headcount, cats,
                              (int64_t)FW_TRAINING_REQUEST_OPEN, fw_ctx_now(ctx));
         if (rc == FW_OK) {
             id = fw__db_last_id(ctx);

@@ -113,7 +113,7 @@ static int run_op(struct world *w, int op, fw_id id, fw_error **err)
 
     switch (op) {
     case OP_UPDATE:
-        task_json(buf, sizeof(buf), w->ent, "DESIGN", 60000, 2, NULL);
+        task_json(buf, sizeof(buf), w->ent, "DESIGN", 60000, 2, "\"external_ref\":\"PO-7\",\"max_revisions\":3");
         return fw_task_update(w->ctx, id, buf, strlen(buf), err);
     case OP_SUBMIT: return fw_task_submit(w->ctx, id, NULL, err);
     case OP_REVIEW: return fw_task_review(w->ctx, id, "{\"decision\":\"approve\"}", (size_t)-1, err);
@@ -143,6 +143,12 @@ static void task_transitions_legal_and_illegal(void **state)
                 if (rc != FW_OK)
                     fail_msg("%s on %s: %s", op_names[op], fw__task_state_name(st), fw_error_message(err));
                 assert_int_equal(task_state(w->ctx, id), expected_to(op, st));
+                if (op == OP_UPDATE) {
+                    int64_t v = 0;
+                    assert_int_equal(fw__db_i64(w->ctx, &v, NULL, "SELECT unit_price_fen + max_revisions FROM "
+                                                "fw_task WHERE id=? AND external_ref='PO-7'", "i", id), FW_OK);
+                    assert_int_equal(v, 60003);
+                }
                 assert_true(audit_count(w->ctx) > audits);
                 legal_seen++;
             } else {
