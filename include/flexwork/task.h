@@ -375,7 +375,7 @@ FW_EXTERN(int) fw_task_evaluate(fw_ctx *ctx, fw_id assignment_id, const char *js
  * A worker's or an enterprise's average rating, in hundredths (4.5 = 450, rounded down),
  * and the number of evaluations; 0 and 0 when never rated.
  * @param kind  FW_TASK_RATING_WORKER or FW_TASK_RATING_ENTERPRISE.
- * @return FW_OK; FW_EINVAL (kind); FW_EPERM (a worker reads only its own rating).
+ * @return FW_OK; FW_EINVAL (kind); FW_EPERM (a worker reads no other worker's rating).
  */
 FW_EXTERN(int) fw_task_rating(fw_ctx *ctx, uint32_t kind, fw_id party_id, int64_t *out_avg_x100,
                               int64_t *out_count, fw_error **err);

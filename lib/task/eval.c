@@ -25,7 +25,6 @@ int fw_task_evaluate(fw_ctx *ctx, fw_id assignment_id, const char *json, size_t 
     const char *comment = NULL;
     int64_t score = 0, task_score = 0, state = 0, worker = 0, ent = 0, n = 0;
     int side = 0, rc, dir;
-    fw_id id = 0;
 
     if (!ctx || !json)
         return fw__error_set(err, FW_EINVAL, NULL, "ctx and json are required");
@@ -67,16 +66,14 @@ int fw_task_evaluate(fw_ctx *ctx, fw_id assignment_id, const char *json, size_t 
                              "direction=?", "ii", assignment_id, (int64_t)dir)) == FW_OK && n > 0)
             rc = fw__error_set(err, FW_EEXISTS, NULL, "the %s has already evaluated assignment %lld", sides[side],
                                (long long)assignment_id);
-        if (rc == FW_OK)
+        if (rc == FW_OK && task_score)
+            rc = fw__db_exec(ctx, err, "INSERT INTO fw_task_evaluation(assignment_id, direction, subject_id, score, "
+                             "task_score, comment, created_ms) VALUES (?,?,?,?,?,?,?)", "iiiiiti", assignment_id,
+                             (int64_t)dir, ent, score, task_score, comment, fw_ctx_now(ctx));
+        else if (rc == FW_OK)
             rc = fw__db_exec(ctx, err, "INSERT INTO fw_task_evaluation(assignment_id, direction, subject_id, score, "
                              "comment, created_ms) VALUES (?,?,?,?,?,?)", "iiiiti", assignment_id, (int64_t)dir,
                              dir == BY_ENTERPRISE ? worker : ent, score, comment, fw_ctx_now(ctx));
-        if (rc == FW_OK) {
-            id = fw__db_last_id(ctx);
-            if (task_score)
-                rc = fw__db_exec(ctx, err, "UPDATE fw_task_evaluation SET task_score=? WHERE id=?", "ii",
-                                 task_score, id);
-        }
         if (rc == FW_OK)
             rc = fw__task_audit(ctx, err, "task.evaluate", "assignment", assignment_id,
                                 "{\"by\":\"%s\",\"subject_id\":%lld,\"score\":%lld,\"task_score\":%lld}",

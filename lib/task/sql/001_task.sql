@@ -129,3 +129,7 @@ CREATE TABLE fw_task_evaluation (
     UNIQUE (assignment_id, direction)
 );
 CREATE INDEX fw_task_evaluation_subject ON fw_task_evaluation(direction, subject_id);
+CREATE TRIGGER fw_task_evaluation_no_update BEFORE UPDATE ON fw_task_evaluation
+BEGIN SELECT RAISE(ABORT, 'an evaluation is given once and never changed'); END;
+CREATE TRIGGER fw_task_evaluation_no_delete BEFORE DELETE ON fw_task_evaluation
+BEGIN SELECT RAISE(ABORT, 'an evaluation is given once and never changed'); END;
