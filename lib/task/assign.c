@@ -173,13 +173,12 @@ struct idlist {
     size_t n, cap;
 };
 
-/* Collects the ids a query returns; sql binds (now, task_id, task_id), or (task_id, task_id) when now < 0. */
+/* Collects the ids a query binding (now, task_id, task_id) returns. */
 static int idlist_collect(fw_ctx *ctx, struct idlist *l, fw_error **err, const char *sql, int64_t now,
                           fw_id task_id)
 {
     fw__stmt *s = NULL;
-    int rc = now < 0 ? fw__db_query(ctx, &s, err, sql, "ii", task_id, task_id)
-                     : fw__db_query(ctx, &s, err, sql, "iii", now, task_id, task_id);
+    int rc = fw__db_query(ctx, &s, err, sql, "iii", now, task_id, task_id);
 
     while (rc == FW_OK && (rc = fw__db_step(s, err)) == FW__ROW) {
         if (l->n == l->cap) {
@@ -258,11 +257,12 @@ int fw__task_timers(fw_ctx *ctx, fw_id task_id, int64_t *changed, fw_error **err
         if ((rc = fw__task_set_state(ctx, l.v[i], FW_TASK_PUBLISHED, FW_TASK_EXPIRED, "task.expire",
                                      "\"by\":\"timer\"", err)) == FW_OK)
             ++*changed;
-    /* 4. in-progress tasks whose work has ended complete */
+    /* 4. in-progress tasks whose taking closed complete once their work has ended (a task whose
+     * last assignment ends before then is finished by the call that ends it) */
     l.n = 0;
     if (rc == FW_OK)
-        rc = idlist_collect(ctx, &l, err, "SELECT id FROM fw_task WHERE state=6 AND (?=0 OR id=?) ORDER BY id",
-                            -1, task_id);
+        rc = idlist_collect(ctx, &l, err, "SELECT id FROM fw_task WHERE state=6 AND take_deadline_ms<=? AND "
+                            "(?=0 OR id=?) ORDER BY id", now, task_id);
     for (i = 0; rc == FW_OK && i < l.n; i++)
         rc = fw__task_maybe_finish(ctx, l.v[i], changed, err);
     free(l.v);
