@@ -15,6 +15,8 @@
 #include <flexwork/party.h>
 #include <flexwork/ledger.h>
 #include <flexwork/contract.h>
+#include <flexwork/training.h>
+#include <flexwork/task.h>
 #include <flexwork/fee.h>
 #include <flexwork/tax.h>
 #include <flexwork/funding.h>

@@ -10,6 +10,7 @@
 #include "core/audit.h"
 #include "core/ctx.h"
 #include "core/db.h"
+#include "core/schema.h"
 #include "core/vault.h"
 
 /* Asserts a file's bytes equal a snapshot taken earlier. */
@@ -503,6 +504,20 @@ static void two_contexts_share_a_file(void **state)
     fw_ctx_free(b);
 }
 
+/* How many modules the library has migrations for (one fw_schema row each). */
+static int64_t module_count(void)
+{
+    int64_t n = 0;
+    size_t i, j;
+    for (i = 0; i < fw__migration_count; i++) {
+        for (j = 0; j < i; j++)
+            if (strcmp(fw__migrations[j].module, fw__migrations[i].module) == 0)
+                break;
+        n += j == i;
+    }
+    return n;
+}
+
 /* Several processes creating one new store at once: one initialises it, all open it. */
 static void concurrent_creation(void **state)
 {
@@ -541,7 +556,7 @@ static void concurrent_creation(void **state)
               FW_OK, &err);
     assert_int_equal(n, 1);
     assert_rc(fw__db_i64(ctx, &n, &err, "SELECT count(*) FROM fw_schema", ""), FW_OK, &err);
-    assert_int_equal(n, 1);
+    assert_int_equal(n, module_count());
     fw_ctx_free(ctx);
 }
 
