@@ -87,3 +87,13 @@ func (o *outText) take() []byte {
 	o.p = nil
 	return b
 }
+
+// takeString copies a NUL-terminated `char *` result into Go memory and frees it.
+func takeString(p *C.char) string {
+	if p == nil {
+		return ""
+	}
+	s := C.GoString(p)
+	C.fw_free(unsafe.Pointer(p))
+	return s
+}
