@@ -23,9 +23,13 @@ from .errors import FlexworkError, Pending
 # API modules: each registers itself on Context as ctx.<module>; their constants, handle
 # classes and context-free functions are also exported here.
 from . import audit, vault  # noqa: E402
-from . import contract, party, tax  # noqa: E402
+from . import contract, fee, funding, ledger, party, tax  # noqa: E402
 from .audit import verify_export as audit_verify_export
 from .contract import *  # noqa: F401,F403,E402
+from .fee import *  # noqa: F401,F403,E402
+from .fee import calc_from_json as fee_calc_from_json  # noqa: E402
+from .funding import *  # noqa: F401,F403,E402
+from .ledger import *  # noqa: F401,F403,E402
 from .party import *  # noqa: F401,F403,E402
 from .tax import *  # noqa: F401,F403,E402
 from .tax import certificate_verify as tax_certificate_verify  # noqa: E402
@@ -51,7 +55,8 @@ def version_string() -> str:
 
 
 def strerror(code: int) -> str:
-    """The library's name and description of an error code, e.g. ``"FW_EINVAL: invalid argument"``."""
+    """The library's name and description of an error code, e.g.
+    ``"FW_EINVAL: invalid argument"``."""
     return str(_lib.fw_strerror(code).decode("utf-8"))
 
 
@@ -60,5 +65,6 @@ if version()[0] != 1:
                       f"at {_lib.library_path}")
 
 __all__ = ["Context", "ModuleAPI", "Handle", "ProviderCallback", "FlexworkError", "Pending",
-           "audit", "vault", "party", "contract", "tax", "audit_verify_export", "tax_certificate_verify", "version",
+           "audit", "vault", "party", "contract", "ledger", "fee", "funding", "tax",
+           "audit_verify_export", "tax_certificate_verify", "fee_calc_from_json", "version",
            "version_number", "version_string", "strerror"]

@@ -28,8 +28,8 @@ from typing import Any, Callable, Container, List, Optional, Tuple, Union
 from .errors import make_error
 
 __all__ = ["lib", "declare", "call", "json_in", "text_in", "bytes_in", "key32", "take_string",
-           "OutText", "JSONInput", "c_ctx_p", "c_error_pp", "CLOCK_FN", "PROVIDER_FN", "OpenOptions",
-           "library_path", "error_from_pointer"]
+           "OutText", "JSONInput", "c_ctx_p", "c_error_pp", "CLOCK_FN", "PROVIDER_FN",
+           "OpenOptions", "library_path", "error_from_pointer"]
 
 
 def _candidates() -> List[str]:

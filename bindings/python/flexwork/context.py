@@ -19,6 +19,9 @@ from .errors import FlexworkError, InvalidError, Pending, StateError
 if TYPE_CHECKING:
     from .audit import Audit
     from .contract import Contracts
+    from .fee import Fee
+    from .funding import Funding
+    from .ledger import Ledger
     from .party import Party
     from .tax import Tax
     from .vault import Vault
@@ -199,6 +202,9 @@ class Context:
     vault: "Vault"
     party: "Party"
     contract: "Contracts"
+    ledger: "Ledger"
+    fee: "Fee"
+    funding: "Funding"
     tax: "Tax"
 
     def __init__(self, path: Union[str, "os.PathLike[str]"], master_key: Optional[bytes] = None,

@@ -11,9 +11,10 @@ from .context import Handle, ModuleAPI
 from .errors import AuthError, CorruptError
 
 __all__ = ["Contracts", "Contract", "CONTRACT_COOPERATION", "CONTRACT_SERVICE",
-           "CONTRACT_TAX_AUTHORISATION", "CONTRACT_DRAFT", "CONTRACT_SENT", "CONTRACT_PARTIALLY_SIGNED",
-           "CONTRACT_SIGNED", "CONTRACT_TERMINATED", "CONTRACT_EXPIRED", "CONTRACT_SUPERSEDED",
-           "TAXREG_PENDING", "TAXREG_REGISTERED", "TAXREG_REJECTED"]
+           "CONTRACT_TAX_AUTHORISATION", "CONTRACT_DRAFT", "CONTRACT_SENT",
+           "CONTRACT_PARTIALLY_SIGNED", "CONTRACT_SIGNED", "CONTRACT_TERMINATED",
+           "CONTRACT_EXPIRED", "CONTRACT_SUPERSEDED", "TAXREG_PENDING", "TAXREG_REGISTERED",
+           "TAXREG_REJECTED"]
 
 # Constants of include/flexwork/contract.h. Values are pinned.
 CONTRACT_COOPERATION = 1
@@ -30,21 +31,29 @@ TAXREG_PENDING = 1
 TAXREG_REGISTERED = 2
 TAXREG_REJECTED = 3
 
-_template_add = declare("fw_contract_template_add", c_int, c_ctx_p, c_char_p, c_size_t, POINTER(c_int64), c_error_pp)
-_template_get = declare("fw_contract_template_get", c_int, c_ctx_p, c_int64, POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
+_template_add = declare("fw_contract_template_add", c_int, c_ctx_p, c_char_p, c_size_t,
+                        POINTER(c_int64), c_error_pp)
+_template_get = declare("fw_contract_template_get", c_int, c_ctx_p, c_int64, POINTER(c_void_p),
+                        POINTER(c_size_t), c_error_pp)
 _contract_id = declare("fw_contract_id", c_int64, c_void_p)
 _contract_state = declare("fw_contract_state", c_uint32, c_void_p)
 _contract_kind = declare("fw_contract_kind", c_uint32, c_void_p)
 _contract_hash = declare("fw_contract_hash", None, c_void_p, POINTER(c_uint8))
-_contract_to_json = declare("fw_contract_to_json", c_int, c_void_p, POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
+_contract_to_json = declare("fw_contract_to_json", c_int, c_void_p, POINTER(c_void_p),
+                            POINTER(c_size_t), c_error_pp)
 _send = declare("fw_contract_send", c_int, c_ctx_p, c_int64, c_error_pp)
-_sign = declare("fw_contract_sign", c_int, c_ctx_p, c_int64, c_char_p, c_size_t, POINTER(c_uint32), c_error_pp)
-_verify = declare("fw_contract_verify", c_int, c_ctx_p, c_int64, POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
+_sign = declare("fw_contract_sign", c_int, c_ctx_p, c_int64, c_char_p, c_size_t, POINTER(c_uint32),
+                c_error_pp)
+_verify = declare("fw_contract_verify", c_int, c_ctx_p, c_int64, POINTER(c_void_p),
+                  POINTER(c_size_t), c_error_pp)
 _terminate = declare("fw_contract_terminate", c_int, c_ctx_p, c_int64, c_char_p, c_error_pp)
 _expire_due = declare("fw_contract_expire_due", c_int, c_ctx_p, POINTER(c_int64), c_error_pp)
-_taxreg_request = declare("fw_contract_taxreg_request", c_int, c_ctx_p, c_int64, c_char_p, c_size_t, POINTER(c_uint32), c_error_pp)
-_taxreg_complete = declare("fw_contract_taxreg_complete", c_int, c_ctx_p, c_int64, c_char_p, c_size_t, c_error_pp)
-_taxreg_get = declare("fw_contract_taxreg_get", c_int, c_ctx_p, c_int64, POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
+_taxreg_request = declare("fw_contract_taxreg_request", c_int, c_ctx_p, c_int64, c_char_p,
+                          c_size_t, POINTER(c_uint32), c_error_pp)
+_taxreg_complete = declare("fw_contract_taxreg_complete", c_int, c_ctx_p, c_int64, c_char_p,
+                           c_size_t, c_error_pp)
+_taxreg_get = declare("fw_contract_taxreg_get", c_int, c_ctx_p, c_int64, POINTER(c_void_p),
+                      POINTER(c_size_t), c_error_pp)
 _create = declare("fw_contract_create", c_int, POINTER(c_void_p), c_ctx_p, c_char_p, c_size_t,
                   c_error_pp)
 _load = declare("fw_contract_load", c_int, POINTER(c_void_p), c_ctx_p, c_int64, c_error_pp)
@@ -110,7 +119,8 @@ class Contracts(ModuleAPI, module="contract"):
         ENTERPRISE_NOT_VERIFIED, ... when a party may not sign.
         """
         out = c_uint32()
-        self._call(_sign, contract_id, *(json_in(record) if record is not None else (None, 0)), byref(out))
+        self._call(_sign, contract_id, *(json_in(record) if record is not None else (None, 0)),
+                   byref(out))
         return out.value
 
     def verify(self, contract_id: int) -> Any:

@@ -12,12 +12,13 @@ from .context import ModuleAPI
 from .errors import InvalidError
 
 __all__ = ["Party", "IdNumberInfo", "id_number_check", "uscc_check", "bank_card_check",
-           "check_reason_name", "CHECK_OK", "CHECK_LENGTH", "CHECK_CHARSET", "CHECK_CHECKSUM", "CHECK_DATE", "CHECK_REGION", "CHECK_CATEGORY",
-           "CHECK_ORG_CODE", "GENDER_MALE", "GENDER_FEMALE", "USCC_STRICT", "ENTERPRISE_APPLIED",
-           "ENTERPRISE_UNDER_REVIEW", "ENTERPRISE_VERIFIED", "ENTERPRISE_REJECTED", "ENTERPRISE_SIGNED",
-           "ENTERPRISE_ACTIVE", "ENTERPRISE_SUSPENDED", "ENTERPRISE_CANCELLED", "WORKER_REGISTERED",
-           "WORKER_VERIFIED", "WORKER_FAILED", "WORKER_SIGNED", "WORKER_ACTIVE", "WORKER_SUSPENDED",
-           "WORKER_CLOSED", "CHANNEL_SELF", "CHANNEL_ASSISTED"]
+           "check_reason_name", "CHECK_OK", "CHECK_LENGTH", "CHECK_CHARSET", "CHECK_CHECKSUM",
+           "CHECK_DATE", "CHECK_REGION", "CHECK_CATEGORY", "CHECK_ORG_CODE", "GENDER_MALE",
+           "GENDER_FEMALE", "USCC_STRICT", "ENTERPRISE_APPLIED", "ENTERPRISE_UNDER_REVIEW",
+           "ENTERPRISE_VERIFIED", "ENTERPRISE_REJECTED", "ENTERPRISE_SIGNED", "ENTERPRISE_ACTIVE",
+           "ENTERPRISE_SUSPENDED", "ENTERPRISE_CANCELLED", "WORKER_REGISTERED", "WORKER_VERIFIED",
+           "WORKER_FAILED", "WORKER_SIGNED", "WORKER_ACTIVE", "WORKER_SUSPENDED", "WORKER_CLOSED",
+           "CHANNEL_SELF", "CHANNEL_ASSISTED"]
 
 # Constants of include/flexwork/party.h. Values are pinned.
 CHECK_OK = 0
@@ -53,37 +54,56 @@ _id_number_check = declare("fw_id_number_check", c_int, c_char_p, c_void_p, c_er
 _check_reason_name = declare("fw_check_reason_name", c_char_p, c_uint32)
 _uscc_check = declare("fw_uscc_check", c_int, c_char_p, c_uint32, POINTER(c_uint32), c_error_pp)
 _bank_card_check = declare("fw_bank_card_check", c_int, c_char_p, POINTER(c_uint32), c_error_pp)
-_enterprise_apply = declare("fw_party_enterprise_apply", c_int, c_ctx_p, c_char_p, c_size_t, POINTER(c_int64), c_error_pp)
-_enterprise_verify = declare("fw_party_enterprise_verify", c_int, c_ctx_p, c_int64, POINTER(c_uint32), c_error_pp)
-_enterprise_review = declare("fw_party_enterprise_review", c_int, c_ctx_p, c_int64, c_char_p, c_size_t, c_error_pp)
+_enterprise_apply = declare("fw_party_enterprise_apply", c_int, c_ctx_p, c_char_p, c_size_t,
+                            POINTER(c_int64), c_error_pp)
+_enterprise_verify = declare("fw_party_enterprise_verify", c_int, c_ctx_p, c_int64,
+                             POINTER(c_uint32), c_error_pp)
+_enterprise_review = declare("fw_party_enterprise_review", c_int, c_ctx_p, c_int64, c_char_p,
+                             c_size_t, c_error_pp)
 _enterprise_activate = declare("fw_party_enterprise_activate", c_int, c_ctx_p, c_int64, c_error_pp)
-_enterprise_change = declare("fw_party_enterprise_change", c_int, c_ctx_p, c_int64, c_char_p, c_size_t, c_error_pp)
-_enterprise_suspend = declare("fw_party_enterprise_suspend", c_int, c_ctx_p, c_int64, c_char_p, c_error_pp)
+_enterprise_change = declare("fw_party_enterprise_change", c_int, c_ctx_p, c_int64, c_char_p,
+                             c_size_t, c_error_pp)
+_enterprise_suspend = declare("fw_party_enterprise_suspend", c_int, c_ctx_p, c_int64, c_char_p,
+                              c_error_pp)
 _enterprise_resume = declare("fw_party_enterprise_resume", c_int, c_ctx_p, c_int64, c_error_pp)
 _enterprise_cancel = declare("fw_party_enterprise_cancel", c_int, c_ctx_p, c_int64, c_error_pp)
-_enterprise_get = declare("fw_party_enterprise_get", c_int, c_ctx_p, c_int64, POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
-_enterprise_user_add = declare("fw_party_enterprise_user_add", c_int, c_ctx_p, c_int64, c_char_p, c_size_t, POINTER(c_int64), c_error_pp)
-_enterprise_user_disable = declare("fw_party_enterprise_user_disable", c_int, c_ctx_p, c_int64, c_error_pp)
-_enterprise_user_list = declare("fw_party_enterprise_user_list", c_int, c_ctx_p, c_int64, POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
-_worker_register = declare("fw_party_worker_register", c_int, c_ctx_p, c_char_p, c_size_t, POINTER(c_int64), c_error_pp)
-_worker_verify = declare("fw_party_worker_verify", c_int, c_ctx_p, c_int64, c_char_p, POINTER(c_uint32), c_error_pp)
-_worker_review = declare("fw_party_worker_review", c_int, c_ctx_p, c_int64, c_char_p, c_size_t, c_error_pp)
+_enterprise_get = declare("fw_party_enterprise_get", c_int, c_ctx_p, c_int64, POINTER(c_void_p),
+                          POINTER(c_size_t), c_error_pp)
+_enterprise_user_add = declare("fw_party_enterprise_user_add", c_int, c_ctx_p, c_int64, c_char_p,
+                               c_size_t, POINTER(c_int64), c_error_pp)
+_enterprise_user_disable = declare("fw_party_enterprise_user_disable", c_int, c_ctx_p, c_int64,
+                                   c_error_pp)
+_enterprise_user_list = declare("fw_party_enterprise_user_list", c_int, c_ctx_p, c_int64,
+                                POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
+_worker_register = declare("fw_party_worker_register", c_int, c_ctx_p, c_char_p, c_size_t,
+                           POINTER(c_int64), c_error_pp)
+_worker_verify = declare("fw_party_worker_verify", c_int, c_ctx_p, c_int64, c_char_p,
+                         POINTER(c_uint32), c_error_pp)
+_worker_review = declare("fw_party_worker_review", c_int, c_ctx_p, c_int64, c_char_p, c_size_t,
+                         c_error_pp)
 _worker_activate = declare("fw_party_worker_activate", c_int, c_ctx_p, c_int64, c_error_pp)
 _worker_suspend = declare("fw_party_worker_suspend", c_int, c_ctx_p, c_int64, c_char_p, c_error_pp)
 _worker_resume = declare("fw_party_worker_resume", c_int, c_ctx_p, c_int64, c_error_pp)
 _worker_close = declare("fw_party_worker_close", c_int, c_ctx_p, c_int64, c_error_pp)
-_worker_change = declare("fw_party_worker_change", c_int, c_ctx_p, c_int64, c_char_p, c_size_t, c_error_pp)
-_worker_get = declare("fw_party_worker_get", c_int, c_ctx_p, c_int64, POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
+_worker_change = declare("fw_party_worker_change", c_int, c_ctx_p, c_int64, c_char_p, c_size_t,
+                         c_error_pp)
+_worker_get = declare("fw_party_worker_get", c_int, c_ctx_p, c_int64, POINTER(c_void_p),
+                      POINTER(c_size_t), c_error_pp)
 _worker_erase = declare("fw_party_worker_erase", c_int, c_ctx_p, c_int64, c_error_pp)
-_worker_find = declare("fw_party_worker_find", c_int, c_ctx_p, c_char_p, POINTER(c_int64), c_error_pp)
+_worker_find = declare("fw_party_worker_find", c_int, c_ctx_p, c_char_p, POINTER(c_int64),
+                       c_error_pp)
 _platform_set = declare("fw_party_platform_set", c_int, c_ctx_p, c_char_p, c_size_t, c_error_pp)
-_platform_get = declare("fw_party_platform_get", c_int, c_ctx_p, POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
-_channel_add = declare("fw_party_channel_add", c_int, c_ctx_p, c_char_p, c_size_t, POINTER(c_int64), c_error_pp)
+_platform_get = declare("fw_party_platform_get", c_int, c_ctx_p, POINTER(c_void_p),
+                        POINTER(c_size_t), c_error_pp)
+_channel_add = declare("fw_party_channel_add", c_int, c_ctx_p, c_char_p, c_size_t,
+                       POINTER(c_int64), c_error_pp)
 _channel_revoke = declare("fw_party_channel_revoke", c_int, c_ctx_p, c_int64, c_error_pp)
 _platform_check = declare("fw_party_platform_check", c_int, c_ctx_p, c_error_pp)
-_staff_add = declare("fw_party_staff_add", c_int, c_ctx_p, c_char_p, c_size_t, POINTER(c_int64), c_error_pp)
+_staff_add = declare("fw_party_staff_add", c_int, c_ctx_p, c_char_p, c_size_t, POINTER(c_int64),
+                     c_error_pp)
 _staff_disable = declare("fw_party_staff_disable", c_int, c_ctx_p, c_int64, c_error_pp)
-_staff_role = declare("fw_party_staff_role", c_int, c_ctx_p, c_char_p, POINTER(c_uint32), c_error_pp)
+_staff_role = declare("fw_party_staff_role", c_int, c_ctx_p, c_char_p, POINTER(c_uint32),
+                      c_error_pp)
 
 
 class Party(ModuleAPI, module="party"):

@@ -11,7 +11,8 @@ from .context import Context, Handle, ModuleAPI
 __all__ = ["Tax", "TaxCalc", "certificate_verify", "TAX_METHOD_AUTO", "TAX_METHOD_CUMULATIVE",
            "TAX_METHOD_PER_PAYMENT", "TAX_BUSINESS_INDIVIDUAL", "TAX_RECORD_WITHHOLDING",
            "TAX_RECORD_REVERSAL", "TAX_DECL_DRAFT", "TAX_DECL_SUBMITTED", "TAX_DECL_ACCEPTED",
-           "TAX_DECL_REJECTED", "TAX_DECL_SUPERSEDED", "TAX_PAY_PENDING", "TAX_PAY_PAID", "TAX_PAY_FAILED"]
+           "TAX_DECL_REJECTED", "TAX_DECL_SUPERSEDED", "TAX_PAY_PENDING", "TAX_PAY_PAID",
+           "TAX_PAY_FAILED"]
 
 # Constants of include/flexwork/tax.h. Values are pinned.
 TAX_METHOD_AUTO = 0
@@ -29,41 +30,72 @@ TAX_PAY_PENDING = 1
 TAX_PAY_PAID = 2
 TAX_PAY_FAILED = 3
 
-_rules_load = declare("fw_tax_rules_load", c_int, c_ctx_p, c_char_p, c_size_t, POINTER(c_int64), c_error_pp)
+_rules_load = declare("fw_tax_rules_load", c_int, c_ctx_p, c_char_p, c_size_t, POINTER(c_int64),
+                      c_error_pp)
 _set_policy = declare("fw_tax_set_policy", c_int, c_ctx_p, c_char_p, c_char_p, c_error_pp)
-_policies = declare("fw_tax_policies", c_int, c_ctx_p, POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
-_tax_calc_set_policy = declare("fw_tax_calc_set_policy", c_int, c_void_p, c_char_p, c_char_p, c_error_pp)
+_policies = declare("fw_tax_policies", c_int, c_ctx_p, POINTER(c_void_p), POINTER(c_size_t),
+                    c_error_pp)
+_tax_calc_set_policy = declare("fw_tax_calc_set_policy", c_int, c_void_p, c_char_p, c_char_p,
+                               c_error_pp)
 _tax_calc_set_method = declare("fw_tax_calc_set_method", c_int, c_void_p, c_uint32, c_error_pp)
-_tax_calc_labour_payment = declare("fw_tax_calc_labour_payment", c_int, c_void_p, c_int64, POINTER(c_int64), c_error_pp)
-_tax_calc_labour_cumulative = declare("fw_tax_calc_labour_cumulative", c_int, c_void_p, c_int64, c_uint32, c_int64, POINTER(c_int64), c_error_pp)
-_tax_calc_business = declare("fw_tax_calc_business", c_int, c_void_p, c_int64, c_int64, c_uint32, POINTER(c_int64), c_error_pp)
-_tax_calc_vat = declare("fw_tax_calc_vat", c_int, c_void_p, c_int64, POINTER(c_int64), POINTER(c_int64), c_error_pp)
-_tax_calc_surcharges = declare("fw_tax_calc_surcharges", c_int, c_void_p, c_int64, POINTER(c_int64), c_error_pp)
-_tax_calc_withholding = declare("fw_tax_calc_withholding", c_int, c_void_p, c_int64, c_int64, POINTER(c_int64), c_error_pp)
-_tax_calc_compute = declare("fw_tax_calc_compute", c_int, c_void_p, c_char_p, c_size_t, POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
-_tax_calc_explain = declare("fw_tax_calc_explain", c_int, c_void_p, POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
-_tax_calc_rules = declare("fw_tax_calc_rules", c_int, c_void_p, POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
-_withhold = declare("fw_tax_withhold", c_int, c_ctx_p, c_int64, c_char_p, c_int64, c_int64, POINTER(c_int64), c_error_pp)
-_reverse = declare("fw_tax_reverse", c_int, c_ctx_p, c_char_p, c_int64, POINTER(c_int64), c_error_pp)
-_withholding_get = declare("fw_tax_withholding_get", c_int, c_ctx_p, c_char_p, POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
-_cumulative_get = declare("fw_tax_cumulative_get", c_int, c_ctx_p, c_int64, c_int32, POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
-_warnings = declare("fw_tax_warnings", c_int, c_ctx_p, c_int64, POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
-_declaration_build = declare("fw_tax_declaration_build", c_int, c_ctx_p, c_char_p, POINTER(c_int64), c_error_pp)
+_tax_calc_labour_payment = declare("fw_tax_calc_labour_payment", c_int, c_void_p, c_int64,
+                                   POINTER(c_int64), c_error_pp)
+_tax_calc_labour_cumulative = declare("fw_tax_calc_labour_cumulative", c_int, c_void_p, c_int64,
+                                      c_uint32, c_int64, POINTER(c_int64), c_error_pp)
+_tax_calc_business = declare("fw_tax_calc_business", c_int, c_void_p, c_int64, c_int64, c_uint32,
+                             POINTER(c_int64), c_error_pp)
+_tax_calc_vat = declare("fw_tax_calc_vat", c_int, c_void_p, c_int64, POINTER(c_int64),
+                        POINTER(c_int64), c_error_pp)
+_tax_calc_surcharges = declare("fw_tax_calc_surcharges", c_int, c_void_p, c_int64,
+                               POINTER(c_int64), c_error_pp)
+_tax_calc_withholding = declare("fw_tax_calc_withholding", c_int, c_void_p, c_int64, c_int64,
+                                POINTER(c_int64), c_error_pp)
+_tax_calc_compute = declare("fw_tax_calc_compute", c_int, c_void_p, c_char_p, c_size_t,
+                            POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
+_tax_calc_explain = declare("fw_tax_calc_explain", c_int, c_void_p, POINTER(c_void_p),
+                            POINTER(c_size_t), c_error_pp)
+_tax_calc_rules = declare("fw_tax_calc_rules", c_int, c_void_p, POINTER(c_void_p),
+                          POINTER(c_size_t), c_error_pp)
+_withhold = declare("fw_tax_withhold", c_int, c_ctx_p, c_int64, c_char_p, c_int64, c_int64,
+                    POINTER(c_int64), c_error_pp)
+_reverse = declare("fw_tax_reverse", c_int, c_ctx_p, c_char_p, c_int64, POINTER(c_int64),
+                   c_error_pp)
+_withholding_get = declare("fw_tax_withholding_get", c_int, c_ctx_p, c_char_p, POINTER(c_void_p),
+                           POINTER(c_size_t), c_error_pp)
+_cumulative_get = declare("fw_tax_cumulative_get", c_int, c_ctx_p, c_int64, c_int32,
+                          POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
+_warnings = declare("fw_tax_warnings", c_int, c_ctx_p, c_int64, POINTER(c_void_p),
+                    POINTER(c_size_t), c_error_pp)
+_declaration_build = declare("fw_tax_declaration_build", c_int, c_ctx_p, c_char_p,
+                             POINTER(c_int64), c_error_pp)
 _declaration_submit = declare("fw_tax_declaration_submit", c_int, c_ctx_p, c_int64, c_error_pp)
-_declaration_resolve = declare("fw_tax_declaration_resolve", c_int, c_ctx_p, c_int64, c_char_p, c_size_t, c_error_pp)
-_declaration_get = declare("fw_tax_declaration_get", c_int, c_ctx_p, c_int64, POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
-_declaration_export_csv = declare("fw_tax_declaration_export_csv", c_int, c_ctx_p, c_int64, POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
-_declaration_latest = declare("fw_tax_declaration_latest", c_int, c_ctx_p, c_char_p, POINTER(c_int64), c_error_pp)
+_declaration_resolve = declare("fw_tax_declaration_resolve", c_int, c_ctx_p, c_int64, c_char_p,
+                               c_size_t, c_error_pp)
+_declaration_get = declare("fw_tax_declaration_get", c_int, c_ctx_p, c_int64, POINTER(c_void_p),
+                           POINTER(c_size_t), c_error_pp)
+_declaration_export_csv = declare("fw_tax_declaration_export_csv", c_int, c_ctx_p, c_int64,
+                                  POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
+_declaration_latest = declare("fw_tax_declaration_latest", c_int, c_ctx_p, c_char_p,
+                              POINTER(c_int64), c_error_pp)
 _pay = declare("fw_tax_pay", c_int, c_ctx_p, c_int64, c_char_p, POINTER(c_int64), c_error_pp)
-_payment_resolve = declare("fw_tax_payment_resolve", c_int, c_ctx_p, c_int64, c_char_p, c_size_t, c_error_pp)
-_payment_get = declare("fw_tax_payment_get", c_int, c_ctx_p, c_int64, POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
-_certificate_query = declare("fw_tax_certificate_query", c_int, c_ctx_p, c_int64, c_char_p, POINTER(c_int64), c_error_pp)
-_certificate_record = declare("fw_tax_certificate_record", c_int, c_ctx_p, c_char_p, c_size_t, POINTER(c_int64), c_error_pp)
-_certificate_get = declare("fw_tax_certificate_get", c_int, c_ctx_p, c_int64, POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
-_certificate_download = declare("fw_tax_certificate_download", c_int, c_ctx_p, c_int64, POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
-_certificate_issue = declare("fw_tax_certificate_issue", c_int, c_ctx_p, c_int64, c_char_p, POINTER(c_int64), c_error_pp)
-_certificate_verify = declare("fw_tax_certificate_verify", c_int, c_char_p, c_size_t, POINTER(c_uint8), c_error_pp)
-_certificate_render = declare("fw_tax_certificate_render", c_int, c_ctx_p, c_int64, POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
+_payment_resolve = declare("fw_tax_payment_resolve", c_int, c_ctx_p, c_int64, c_char_p, c_size_t,
+                           c_error_pp)
+_payment_get = declare("fw_tax_payment_get", c_int, c_ctx_p, c_int64, POINTER(c_void_p),
+                       POINTER(c_size_t), c_error_pp)
+_certificate_query = declare("fw_tax_certificate_query", c_int, c_ctx_p, c_int64, c_char_p,
+                             POINTER(c_int64), c_error_pp)
+_certificate_record = declare("fw_tax_certificate_record", c_int, c_ctx_p, c_char_p, c_size_t,
+                              POINTER(c_int64), c_error_pp)
+_certificate_get = declare("fw_tax_certificate_get", c_int, c_ctx_p, c_int64, POINTER(c_void_p),
+                           POINTER(c_size_t), c_error_pp)
+_certificate_download = declare("fw_tax_certificate_download", c_int, c_ctx_p, c_int64,
+                                POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
+_certificate_issue = declare("fw_tax_certificate_issue", c_int, c_ctx_p, c_int64, c_char_p,
+                             POINTER(c_int64), c_error_pp)
+_certificate_verify = declare("fw_tax_certificate_verify", c_int, c_char_p, c_size_t,
+                              POINTER(c_uint8), c_error_pp)
+_certificate_render = declare("fw_tax_certificate_render", c_int, c_ctx_p, c_int64,
+                              POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
 _calc_new = declare("fw_tax_calc_new", c_int, POINTER(c_void_p), c_ctx_p, c_int64, c_error_pp)
 _tax_calc_free = declare("fw_tax_calc_free", None, c_void_p)
 
