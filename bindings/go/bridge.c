@@ -64,3 +64,16 @@ int fwgo_set_tax_provider(fw_ctx *ctx, uint32_t version, uintptr_t handle, uint3
     fw_tax_provider p = { version, (void *)handle, FN(0), FN(1), FN(2), FN(3) };
     return fw_ctx_set_tax_provider(ctx, &p, err);
 }
+
+static int hold_stub(fw_ctx *ctx, const char *party_kind, fw_id party_id, fw_id doc_id,
+                     const char *category, char *why, size_t why_size, void *payload)
+{
+    (void)ctx;
+    return fwgoHoldCheck((uintptr_t)payload, (char *)party_kind, party_id, doc_id, (char *)category,
+                         why, why_size);
+}
+
+int fwgo_archive_register_hold_check(const char *name, uintptr_t handle, fw_error **err)
+{
+    return fw_archive_register_hold_check(name, hold_stub, (void *)handle, err);
+}

@@ -9,6 +9,7 @@ package flexwork
 import "C"
 
 import (
+	"errors"
 	"runtime/cgo"
 	"time"
 	"unsafe"
@@ -48,4 +49,30 @@ func fwgoProviderCall(h C.uintptr_t, slot C.int, req *C.char, n C.size_t, reply 
 		}
 	}
 	return C.int(code)
+}
+
+//export fwgoHoldCheck
+func fwgoHoldCheck(h C.uintptr_t, partyKind *C.char, partyID, docID C.fw_id, category *C.char,
+	why *C.char, whySize C.size_t) (rc C.int) {
+	fn := cgo.Handle(h).Value().(HoldCheck)
+	defer func() {
+		if recover() != nil { // a panic may not unwind through C
+			rc = C.int(CodeProvider)
+		}
+	}()
+	held, err := fn(C.GoString(partyKind), int64(partyID), int64(docID), C.GoString(category))
+	if err != nil {
+		var fe *Error
+		if errors.As(err, &fe) && fe.Code < 0 {
+			return C.int(fe.Code)
+		}
+		return C.int(CodeProvider)
+	}
+	if held == "" {
+		return 0
+	}
+	out := unsafe.Slice((*byte)(unsafe.Pointer(why)), int(whySize))
+	n := copy(out[:len(out)-1], held)
+	out[n] = 0
+	return 1
 }

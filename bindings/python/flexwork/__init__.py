@@ -23,16 +23,25 @@ from .errors import FlexworkError, Pending
 # API modules: each registers itself on Context as ctx.<module>; their constants, handle
 # classes and context-free functions are also exported here.
 from . import audit, vault  # noqa: E402
-from . import contract, fee, funding, ledger, party, tax  # noqa: E402
+from . import (archive, contract, fee, funding, insurance, ledger, party, service, task,  # noqa: E402
+               tax, training)
+from .archive import *  # noqa: F401,F403,E402
+from .archive import register_hold_check as archive_register_hold_check  # noqa: E402
+from .archive import verify_bundle as archive_verify_bundle  # noqa: E402
 from .audit import verify_export as audit_verify_export
 from .contract import *  # noqa: F401,F403,E402
 from .fee import *  # noqa: F401,F403,E402
 from .fee import calc_from_json as fee_calc_from_json  # noqa: E402
 from .funding import *  # noqa: F401,F403,E402
+from .insurance import *  # noqa: F401,F403,E402
+from .insurance import certificate_verify as insurance_certificate_verify  # noqa: E402
 from .ledger import *  # noqa: F401,F403,E402
+from .service import *  # noqa: F401,F403,E402
+from .task import *  # noqa: F401,F403,E402
 from .party import *  # noqa: F401,F403,E402
 from .tax import *  # noqa: F401,F403,E402
 from .tax import certificate_verify as tax_certificate_verify  # noqa: E402
+from .training import *  # noqa: F401,F403,E402
 
 __version__ = "1.0.0"
 
@@ -65,6 +74,8 @@ if version()[0] != 1:
                       f"at {_lib.library_path}")
 
 __all__ = ["Context", "ModuleAPI", "Handle", "ProviderCallback", "FlexworkError", "Pending",
-           "audit", "vault", "party", "contract", "ledger", "fee", "funding", "tax",
-           "audit_verify_export", "tax_certificate_verify", "fee_calc_from_json", "version",
-           "version_number", "version_string", "strerror"]
+           "audit", "vault", "party", "contract", "ledger", "fee", "funding", "tax", "training",
+           "task", "archive", "insurance", "service", "audit_verify_export",
+           "tax_certificate_verify", "fee_calc_from_json", "insurance_certificate_verify",
+           "archive_verify_bundle", "archive_register_hold_check", "version", "version_number",
+           "version_string", "strerror"]

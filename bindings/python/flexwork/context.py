@@ -17,13 +17,18 @@ from ._lib import call, text_in
 from .errors import FlexworkError, InvalidError, Pending, StateError
 
 if TYPE_CHECKING:
+    from .archive import Archive
     from .audit import Audit
     from .contract import Contracts
     from .fee import Fee
     from .funding import Funding
+    from .insurance import Insurance
     from .ledger import Ledger
     from .party import Party
+    from .service import Service
+    from .task import Tasks
     from .tax import Tax
+    from .training import Training
     from .vault import Vault
 
 __all__ = ["Context", "ModuleAPI", "Handle", "ProviderCallback", "invoke_provider"]
@@ -206,6 +211,11 @@ class Context:
     fee: "Fee"
     funding: "Funding"
     tax: "Tax"
+    training: "Training"
+    task: "Tasks"
+    archive: "Archive"
+    insurance: "Insurance"
+    service: "Service"
 
     def __init__(self, path: Union[str, "os.PathLike[str]"], master_key: Optional[bytes] = None,
                  passphrase: Optional[str] = None, synchronous: int = C.SYNC_FULL,

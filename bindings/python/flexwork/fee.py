@@ -9,8 +9,8 @@ from typing import Any, Tuple
 from ._lib import JSONInput, OutText, c_ctx_p, c_error_pp, call, declare, json_in
 from .context import Handle, ModuleAPI
 
-__all__ = ["Fee", "FeeCalc", "calc_from_json", "FEE_CHARGE_BEFORE", "FEE_CHARGE_DURING",
-           "FEE_CHARGE_AFTER", "FEE_ON_TOP", "FEE_DEDUCTED"]
+__all__ = ["Fee", "FeeCalc", "FEE_CHARGE_BEFORE", "FEE_CHARGE_DURING", "FEE_CHARGE_AFTER",
+           "FEE_ON_TOP", "FEE_DEDUCTED"]
 
 # Constants of include/flexwork/fee.h. Values are pinned.
 FEE_CHARGE_BEFORE = 1

@@ -8,11 +8,10 @@ from typing import Any, Optional, Tuple
 from ._lib import JSONInput, OutText, c_ctx_p, c_error_pp, call, declare, json_in, key32, text_in
 from .context import Context, Handle, ModuleAPI
 
-__all__ = ["Tax", "TaxCalc", "certificate_verify", "TAX_METHOD_AUTO", "TAX_METHOD_CUMULATIVE",
-           "TAX_METHOD_PER_PAYMENT", "TAX_BUSINESS_INDIVIDUAL", "TAX_RECORD_WITHHOLDING",
-           "TAX_RECORD_REVERSAL", "TAX_DECL_DRAFT", "TAX_DECL_SUBMITTED", "TAX_DECL_ACCEPTED",
-           "TAX_DECL_REJECTED", "TAX_DECL_SUPERSEDED", "TAX_PAY_PENDING", "TAX_PAY_PAID",
-           "TAX_PAY_FAILED"]
+__all__ = ["Tax", "TaxCalc", "TAX_METHOD_AUTO", "TAX_METHOD_CUMULATIVE", "TAX_METHOD_PER_PAYMENT",
+           "TAX_BUSINESS_INDIVIDUAL", "TAX_RECORD_WITHHOLDING", "TAX_RECORD_REVERSAL",
+           "TAX_DECL_DRAFT", "TAX_DECL_SUBMITTED", "TAX_DECL_ACCEPTED", "TAX_DECL_REJECTED",
+           "TAX_DECL_SUPERSEDED", "TAX_PAY_PENDING", "TAX_PAY_PAID", "TAX_PAY_FAILED"]
 
 # Constants of include/flexwork/tax.h. Values are pinned.
 TAX_METHOD_AUTO = 0
