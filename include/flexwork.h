@@ -13,6 +13,7 @@
 #include <flexwork/audit.h>
 #include <flexwork/vault.h>
 #include <flexwork/party.h>
+#include <flexwork/ledger.h>
 #include <flexwork/sys/provider.h>
 
 #endif

@@ -69,6 +69,18 @@ static const struct rule rules[] = {
     /* task */
 
     /* ledger */
+    { "ledger.account_open",   STAFF | R(FINANCE) | R(SYSTEM) },
+    { "ledger.account_close",  STAFF | R(FINANCE) },
+    { "ledger.read",           READERS | R(SYSTEM) | R(ENTERPRISE_USER) | R(WORKER) },
+    { "ledger.trial_balance",  READERS | R(SYSTEM) },
+    { "ledger.transfer",       R(ADMIN) | R(FINANCE) | R(SYSTEM) },
+    { "ledger.entry_post",     R(ADMIN) | R(FINANCE) | R(SYSTEM) },
+    { "ledger.entry_reverse",  R(ADMIN) | R(FINANCE) },
+    { "ledger.hold",           R(ADMIN) | R(FINANCE) | R(SYSTEM) },
+    { "ledger.expire_holds",   R(ADMIN) | R(FINANCE) | R(SYSTEM) },
+    { "ledger.period_close",   R(ADMIN) | R(FINANCE) },
+    { "ledger.period_reopen",  R(ADMIN) },
+    { "ledger.period_verify",  R(ADMIN) | R(FINANCE) | R(AUDITOR) | R(SYSTEM) },
 
     /* funding */
 
