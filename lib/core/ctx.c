@@ -11,6 +11,7 @@
 #include "core/ctx.h"
 #include "core/db.h"
 #include "core/error.h"
+#include "core/hook.h"
 #include "core/schema.h"
 
 #define KDF_CONTEXT "flexwork"
@@ -271,6 +272,7 @@ static int check_options(const fw_open_options *o, fw_error **err)
 int fw_ctx_open(fw_ctx **out, const char *path, const fw_open_options *opts, fw_error **err)
 {
     fw_ctx *ctx;
+    size_t i;
     int rc;
 
     if (!out || !path || !*path)
@@ -297,6 +299,8 @@ int fw_ctx_open(fw_ctx **out, const char *path, const fw_open_options *opts, fw_
         return fw__error_nomem(err);
     }
     rc = open_store(ctx, path, opts, err);
+    for (i = 0; rc == FW_OK && fw__module_inits[i]; i++)
+        rc = fw__module_inits[i](ctx, err);
     if (rc != FW_OK) {
         fw_ctx_free(ctx);
         return rc;

@@ -27,6 +27,11 @@ struct fw_ctx {
     fw_payment_provider payment;
     fw_invoice_provider invoice;
     fw_tax_provider tax;
+    struct {
+        const char *event;
+        int (*fn)(fw_ctx *, const char *, fw_id, const void *, fw_error **);
+    } hooks[64];                /* see core/hook.h */
+    int nhooks;
 };
 
 static inline const unsigned char *fw__ctx_key(const fw_ctx *ctx, int slot)
