@@ -9,7 +9,8 @@
  *   "party.worker.activate"      worker id, NULL
  *   "party.enterprise.cancel"    enterprise id, NULL  (refuse while balances or open work remain)
  *   "party.worker.cancel"        worker id, NULL
- *   "task.take"                  task id, const struct fw__task_take_event *
+ *   "party.worker.change"        worker id, NULL  (phone or bank card changed)
+ *   "task.take"                  task id, const struct fw__risk_subject * (risk/risk.h)
  *   "funding.receive"            enterprise id, const int64_t *amount_fen
  */
 #ifndef FW_CORE_HOOK_H
