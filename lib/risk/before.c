@@ -101,10 +101,9 @@ int fw_risk_list_add(fw_ctx *ctx, const char *json, size_t json_len, fw_id *out_
                                (long long)dup);
         else if (rc == FW_ENOTFOUND)
             rc = fw__db_exec(ctx, err, "INSERT INTO fw_risk_list(list, kind, blind, masked, reason, source, waives, "
-                             "expires_ms, created_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             expires ? "iibttttiit" : "iibttttnit", (int64_t)list + 1, (int64_t)kind + 1, blind,
-                             (size_t)32, masked, why, source, waives_text, expires ? expires : fw_ctx_now(ctx),
-                             fw_ctx_now(ctx), ctx->actor_name ? ctx->actor_name : "");
+                             "expires_ms, created_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, nullif(?, 0), ?, ?)",
+                             "iibttttiit", (int64_t)list + 1, (int64_t)kind + 1, blind, (size_t)32, masked, why,
+                             source, waives_text, expires, fw_ctx_now(ctx), ctx->actor_name ? ctx->actor_name : "");
         if (rc == FW_OK) {
             id = fw__db_last_id(ctx);
             rc = fw__risk_audit(ctx, err, "risk.list.add", "risk_list", id,
