@@ -114,17 +114,43 @@ static int count_one(fw_ctx *ctx, int64_t kind, fw_id id, int64_t period, int64_
                        "iiiiii", kind, id, period, start, amount, n);
 }
 
+/* The CST month start k months after the month containing ms. */
+static int64_t month_plus(int64_t ms, int k)
+{
+    int y, m, d;
+    int64_t out = 0;
+    fw__cst_date(ms, &y, &m, &d);
+    m += k;
+    while (m > 12) {
+        m -= 12;
+        y++;
+    }
+    while (m < 1) {
+        m += 12;
+        y--;
+    }
+    fw__cst_from_date(y, m, 1, &out);
+    return out;
+}
+
+/*
+ * Counts a payout: per day and per month for the worker and the enterprise, and for the worker
+ * into the rolling 12-month windows (period 3) of this month and the 11 after it, whose row at
+ * month M holds months M-11 .. M. The write does the summing so that a check reads one row.
+ */
 static int count_payout(fw_ctx *ctx, fw_id worker_id, fw_id enterprise_id, int64_t amount,
                         int64_t at_ms, int reserved, fw_error **err)
 {
     int64_t ds, de, ms, me, n = amount < 0 ? -1 : 1;
-    int rc;
+    int rc, k;
 
     fw__cst_period(at_ms, FW__PERIOD_DAY, &ds, &de);
     fw__cst_period(at_ms, FW__PERIOD_MONTH, &ms, &me);
     rc = count_one(ctx, 2, worker_id, 1, ds, amount, n, err);
     if (rc == FW_OK)
         rc = count_one(ctx, 2, worker_id, 2, ms, amount, n, err);
+    for (k = 0; rc == FW_OK && k < 12; k++)
+        rc = count_one(ctx, 2, worker_id, 3, k ? month_plus(ms, k) : ms, amount, n, err);
     if (rc == FW_OK && enterprise_id)
         rc = count_one(ctx, 1, enterprise_id, 1, ds, amount, n, err);
     if (rc == FW_OK && enterprise_id)
@@ -166,13 +192,18 @@ static int load_limits(fw_ctx *ctx, int64_t grade, fw_id enterprise_id, struct l
     rc = fw__db_query(ctx, &s, err,
                       "SELECT scope, per_payment_fen, worker_day_fen, worker_month_fen, worker_12m_fen, "
                       "worker_day_count, worker_month_count, enterprise_day_fen, enterprise_month_fen, "
-                      "enterprise_day_count FROM fw_risk_limit WHERE (scope = 1 AND key = 0) "
-                      "OR (scope = 2 AND key = ?) OR (scope = 3 AND key = ?) ORDER BY scope",
+                      "enterprise_day_count FROM fw_risk_limit WHERE scope = 1 AND key = 0 UNION ALL "
+                      "SELECT scope, per_payment_fen, worker_day_fen, worker_month_fen, worker_12m_fen, "
+                      "worker_day_count, worker_month_count, enterprise_day_fen, enterprise_month_fen, "
+                      "enterprise_day_count FROM fw_risk_limit WHERE scope = 2 AND key = ? UNION ALL "
+                      "SELECT scope, per_payment_fen, worker_day_fen, worker_month_fen, worker_12m_fen, "
+                      "worker_day_count, worker_month_count, enterprise_day_fen, enterprise_month_fen, "
+                      "enterprise_day_count FROM fw_risk_limit WHERE scope = 3 AND key = ?",
                       "ii", grade, enterprise_id);
     while (rc == FW_OK && (rc = fw__db_step(s, err)) == FW__ROW) {
         int scope = (int)fw__db_col_i64(s, 0);
-        for (i = 0; i < NLIMITS; i++)
-            if (!fw__db_col_is_null(s, i + 1)) {
+        for (i = 0; i < NLIMITS; i++)   /* the most specific scope that sets a limit wins */
+            if (!fw__db_col_is_null(s, i + 1) && scope > l->scope[i]) {
                 l->v[i] = fw__db_col_i64(s, i + 1);
                 l->scope[i] = scope;
             }
@@ -215,54 +246,38 @@ struct usage {
 static int load_usage(fw_ctx *ctx, fw_id worker_id, fw_id enterprise_id, int64_t now,
                       struct usage *u, fw_error **err)
 {
-    int64_t ds, de, ms, me, y12;
-    int y, m, dd, rc;
+    int64_t ds, de, ms, me;
     fw__stmt *s;
+    int rc;
 
     memset(u, 0, sizeof(*u));
     fw__cst_period(now, FW__PERIOD_DAY, &ds, &de);
     fw__cst_period(now, FW__PERIOD_MONTH, &ms, &me);
-    fw__cst_date(now, &y, &m, &dd);
-    m -= 11;                        /* rolling 12 months: this CST month and the 11 before */
-    if (m < 1) {
-        m += 12;
-        y--;
-    }
-    if ((rc = fw__cst_from_date(y, m, 1, &y12)) != FW_OK)
-        return fw__error_set(err, rc, NULL, "cannot compute the 12-month window");
-
+    /* Five primary-key point look-ups in one statement. */
+#define BRANCH "SELECT party_kind, period, amount_fen, n FROM fw_risk_counter WHERE party_kind = ? AND " \
+               "party_id = ? AND period = ? AND start_ms = ?"
     rc = fw__db_query(ctx, &s, err,
-                      "SELECT period, start_ms, amount_fen, n FROM fw_risk_counter WHERE party_kind = 2 "
-                      "AND party_id = ? AND ((period = 1 AND start_ms = ?) OR (period = 2 AND start_ms >= ?))",
-                      "iii", worker_id, ds, y12);
+                      BRANCH " UNION ALL " BRANCH " UNION ALL " BRANCH " UNION ALL " BRANCH " UNION ALL " BRANCH,
+                      "iiiiiiiiiiiiiiiiiiii", (int64_t)2, worker_id, (int64_t)1, ds, (int64_t)2, worker_id,
+                      (int64_t)2, ms, (int64_t)2, worker_id, (int64_t)3, ms, (int64_t)1, enterprise_id,
+                      (int64_t)1, ds, (int64_t)1, enterprise_id, (int64_t)2, ms);
+#undef BRANCH
     while (rc == FW_OK && (rc = fw__db_step(s, err)) == FW__ROW) {
-        int64_t per = fw__db_col_i64(s, 0), st = fw__db_col_i64(s, 1);
+        int64_t kind = fw__db_col_i64(s, 0), per = fw__db_col_i64(s, 1);
         int64_t a = fw__db_col_i64(s, 2), n = fw__db_col_i64(s, 3);
-        if (per == 1) {
+        if (kind == 2 && per == 1) {
             u->wd = a;
             u->wdn = n;
+        } else if (kind == 2 && per == 2) {
+            u->wm = a;
+            u->wmn = n;
+        } else if (kind == 2) {
+            u->w12 = a;
+        } else if (per == 1) {
+            u->ed = a;
+            u->edn = n;
         } else {
-            u->w12 += a;
-            if (st == ms) {
-                u->wm = a;
-                u->wmn = n;
-            }
-        }
-        rc = FW_OK;
-    }
-    fw__db_done(s);
-    if (rc < 0 || !enterprise_id)
-        return rc < 0 ? rc : FW_OK;
-    rc = fw__db_query(ctx, &s, err,
-                      "SELECT period, amount_fen, n FROM fw_risk_counter WHERE party_kind = 1 AND party_id = ? "
-                      "AND ((period = 1 AND start_ms = ?) OR (period = 2 AND start_ms = ?))",
-                      "iii", enterprise_id, ds, ms);
-    while (rc == FW_OK && (rc = fw__db_step(s, err)) == FW__ROW) {
-        if (fw__db_col_i64(s, 0) == 1) {
-            u->ed = fw__db_col_i64(s, 1);
-            u->edn = fw__db_col_i64(s, 2);
-        } else {
-            u->em = fw__db_col_i64(s, 1);
+            u->em = a;
         }
         rc = FW_OK;
     }
@@ -374,6 +389,7 @@ struct whites {
 static int screen_lists(fw_ctx *ctx, struct fw_risk_decision *d, const struct keys *k,
                         struct whites *w, fw_error **err)
 {
+    int64_t now = fw_ctx_now(ctx);
     fw__stmt *s;
     int rc, i, any = 0;
 
@@ -381,20 +397,23 @@ static int screen_lists(fw_ctx *ctx, struct fw_risk_decision *d, const struct ke
         any |= k->have[i];
     if (!any)
         return FW_OK;
+    /* Point look-ups joined in one statement: no temporary structures on the hot path. */
+#define BRANCH "SELECT id, list, kind, waives, expires_ms FROM fw_risk_list WHERE blind = ? AND removed_ms IS NULL"
     rc = fw__db_query(ctx, &s, err,
-                      "SELECT id, list, kind, waives FROM fw_risk_list WHERE blind IN (?, ?, ?, ?, ?, ?) "
-                      "AND removed_ms IS NULL AND (expires_ms IS NULL OR expires_ms > ?)",
-                      "bbbbbbi",
+                      BRANCH " UNION ALL " BRANCH " UNION ALL " BRANCH " UNION ALL " BRANCH " UNION ALL "
+                      BRANCH " UNION ALL " BRANCH,
+                      "bbbbbb",
                       k->have[0] ? k->b[0] : NULL, (size_t)FW__BLIND_BYTES,
                       k->have[1] ? k->b[1] : NULL, (size_t)FW__BLIND_BYTES,
                       k->have[2] ? k->b[2] : NULL, (size_t)FW__BLIND_BYTES,
                       k->have[3] ? k->b[3] : NULL, (size_t)FW__BLIND_BYTES,
                       k->have[4] ? k->b[4] : NULL, (size_t)FW__BLIND_BYTES,
-                      k->have[5] ? k->b[5] : NULL, (size_t)FW__BLIND_BYTES, fw_ctx_now(ctx));
+                      k->have[5] ? k->b[5] : NULL, (size_t)FW__BLIND_BYTES);
+#undef BRANCH
     while (rc == FW_OK && (rc = fw__db_step(s, err)) == FW__ROW) {
         fw_id id = fw__db_col_i64(s, 0);
         int64_t kind = fw__db_col_i64(s, 2);
-        if (kind < 1 || kind > 4) {
+        if (kind < 1 || kind > 4 || (!fw__db_col_is_null(s, 4) && fw__db_col_i64(s, 4) <= now)) {
             rc = FW_OK;
             continue;
         }
@@ -663,7 +682,7 @@ int fw__risk_gate(fw_ctx *ctx, uint32_t action, const fw_risk_parties *p, int64_
                   fw_risk_decision **out, fw_error **err)
 {
     struct fw_risk_decision *d;
-    int rc, write;
+    int rc, write, snap;
 
     if ((rc = validate(action, p, amount, err)) != FW_OK)
         return rc;
@@ -674,11 +693,23 @@ int fw__risk_gate(fw_ctx *ctx, uint32_t action, const fw_risk_parties *p, int64_
     d->reservation = 0;
     d->n = 0;
 
-    /* A plain check that allows only reads; anything that writes runs in one transaction. */
+    /* A plain check that allows only reads, from one snapshot (a deferred transaction: one lock
+     * for all its look-ups); anything that writes runs in one write transaction. */
     write = (p->flags & FW_RISK_RESERVE) != 0;
-    rc = write ? fw__tx_begin(ctx, err) : FW_OK;
-    if (rc == FW_OK)
-        rc = decide(ctx, action, p, amount, d, err);
+    snap = !write && ctx->tx_depth == 0;
+    rc = write ? fw__tx_begin(ctx, err) : snap ? fw__db_exec(ctx, err, "BEGIN DEFERRED", "") : FW_OK;
+    if (rc != FW_OK) {
+        free(d);
+        return rc;
+    }
+    rc = decide(ctx, action, p, amount, d, err);
+    if (snap) {
+        int crc = fw__db_exec(ctx, NULL, "COMMIT", "");
+        if (crc != FW_OK)
+            fw__db_exec(ctx, NULL, "ROLLBACK", "");
+        if (rc == FW_OK && crc != FW_OK)
+            rc = fw__error_set(err, crc, NULL, "cannot end the gate's read transaction");
+    }
     if (rc == FW_OK && !write && (d->outcome != FW_RISK_ALLOW || has_waiver(d))) {
         write = 1;
         rc = fw__tx_begin(ctx, err);

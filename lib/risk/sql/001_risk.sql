@@ -104,7 +104,8 @@ INSERT INTO fw_risk_limit VALUES (2, 2, NULL, NULL, NULL, NULL, NULL, NULL, 5000
 INSERT INTO fw_risk_limit VALUES (2, 3, 2000000, NULL, NULL, NULL, NULL, NULL, 100000000, 1000000000, 1000, 0);
 INSERT INTO fw_risk_limit VALUES (2, 4, 500000, 500000, 2000000, NULL, 5, 50, 10000000, 100000000, 100, 0);
 
--- Payout counters per party and period: kind 1 enterprise, 2 worker; period 1 CST day, 2 CST month.
+-- Payout counters per party and period: kind 1 enterprise, 2 worker; period 1 CST day, 2 CST month,
+-- 3 the rolling 12 months ending with the CST month start_ms (workers only).
 CREATE TABLE fw_risk_counter (
     party_kind INTEGER NOT NULL,
     party_id   INTEGER NOT NULL,
