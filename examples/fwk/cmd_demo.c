@@ -8,6 +8,7 @@ static const struct {
     int (*fn)(struct demo *d);
 } steps[] = {
     { "core", demo_core },
+    { "risk", demo_risk },
 };
 
 /* Core: the store is open; sign the audit chain's head and verify it offline. */

@@ -14,5 +14,6 @@ struct demo {
 
 /* Each step prints what it did and returns 0, or prints the failure and returns 1. */
 int demo_core(struct demo *d);
+int demo_risk(struct demo *d);
 
 #endif
