@@ -650,7 +650,7 @@ int fw_risk_sample(fw_ctx *ctx, const char *json, size_t json_len, char **out_js
                            "iii", ents[e], p.from, p.to);
         while (STEP_ROWS(s, rc, err)) {
             if (n == cap) {
-                fw_id *nv = realloc(ids, (cap = cap ? cap * 2 : 64) * 3 * sizeof(*ids));
+                fw_id *nv = realloc(ids, (cap = cap ? cap * 2 : 64) * sizeof(*ids));
                 if (!nv) {
                     rc = fw__error_nomem(err);
                     break;

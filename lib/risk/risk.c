@@ -50,7 +50,7 @@ static int hook_answer(fw_risk_decision *d, fw_error **err)
     int rc = FW_OK;
 
     if (fw_risk_decision_outcome(d) == FW_RISK_DENY) {
-        for (i = 0; i < fw_risk_decision_count(d); i++)
+        for (i = 0; i + 1 < fw_risk_decision_count(d); i++)
             if (fw_risk_decision_severity(d, i) == FW_RISK_BLOCK)
                 break;
         rc = fw__error_set(err, FW_EDENIED, NULL, "%s: refused by the risk gate (%s)",

@@ -44,12 +44,12 @@ static void check(const char *what, int rc, fw_error *err)
     exit(1);
 }
 
-static void id_number(char out[19], int seq)
+static void id_number(char out[19], unsigned seq)
 {
     static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
     static const char chk[] = "10X98765432";
     int i, sum = 0;
-    snprintf(out, 19, "1101051990%02d%02d%03d", 1 + seq / 28000 % 12, 1 + seq / 1000 % 28, seq % 1000);
+    snprintf(out, 19, "1101051990%02u%02u%03u", 1 + seq / 28000 % 12, 1 + seq / 1000 % 28, seq % 1000);
     for (i = 0; i < 17; i++)
         sum += (out[i] - '0') * w[i];
     out[17] = chk[sum % 11];
@@ -131,7 +131,7 @@ int main(int argc, char **argv)
     }
     for (i = 0; i < WORKERS; i++) {
         char idn[19];
-        id_number(idn, (int)i);
+        id_number(idn, (unsigned)i);
         snprintf(buf, sizeof(buf), "{\"name\":\"工%ld\",\"id_number\":\"%s\",\"phone\":\"139%08ld\","
                  "\"bank_card\":\"62220200%08ld\",\"channel\":\"self\"}", i, idn, i, i);
         check("register", fw_party_worker_register(ctx, buf, strlen(buf), &workers[i], &err), err);
@@ -171,7 +171,7 @@ int main(int argc, char **argv)
     check("begin", fw_ctx_begin(ctx, &err), err);
     for (i = 0; i < LISTED; i++) {
         char idn[19];
-        id_number(idn, WORKERS + (int)i);
+        id_number(idn, WORKERS + (unsigned)i);
         snprintf(buf, sizeof(buf), "{\"list\":\"black\",\"kind\":\"person\",\"value\":\"%s\",\"reason\":\"bench\","
                  "\"source\":\"bench\"}", idn);
         check("list", fw_risk_list_add(ctx, buf, strlen(buf), NULL, &err), err);

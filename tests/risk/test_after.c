@@ -262,7 +262,7 @@ static void sampling_reproduces_from_seed(void **state)
     assert_int_equal(count_rows(ctx, "SELECT count(*) FROM fw_risk_case WHERE source = 2 AND rule = 'SAMPLE_WORKER'"), 4);
 }
 
-/* .f, R-7.10.g: a case moves open -> reviewing -> resolved with notes; statistics count it. */
+/* .d, R-7.10.f, R-7.10.g: a case moves open -> reviewing -> resolved with notes; statistics count it. */
 static void cases_flow_and_stats(void **state)
 {
     fw_ctx *ctx = *state;
