@@ -10,6 +10,7 @@
  *   "party.enterprise.cancel"    enterprise id, NULL  (refuse while balances or open work remain)
  *   "party.worker.cancel"        worker id, NULL
  *   "party.worker.change"        worker id, NULL  (phone or bank card changed)
+ *   "party.worker.erase"         worker id, NULL  (personal data erased: drop derived keys)
  *   "task.take"                  task id, const struct fw__risk_subject * (risk/risk.h)
  *   "funding.receive"            enterprise id, const int64_t *amount_fen
  */

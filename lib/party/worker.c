@@ -569,6 +569,8 @@ int fw_party_worker_erase(fw_ctx *ctx, fw_id worker_id, fw_error **err)
     if (rc == FW_OK)
         rc = fw__db_exec(ctx, err, "UPDATE fw_party_worker SET id_blind=NULL, erased_ms=? WHERE id=?", "ii",
                          fw_ctx_now(ctx), worker_id);
+    if (rc == FW_OK)    /* higher modules drop what they derived from the person (core/hook.h) */
+        rc = fw__hook_run(ctx, "party.worker.erase", worker_id, NULL, err);
     if (rc == FW_OK)
         rc = set_state(ctx, worker_id, st, FW_WORKER_CLOSED, "party.worker.erase", "\"erased\":true", err);
     return fw__tx_end(ctx, rc, err);

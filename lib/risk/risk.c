@@ -105,6 +105,12 @@ static int on_worker_change(fw_ctx *ctx, const char *event, fw_id id, const void
     return hook_answer(d, err);
 }
 
+/* An erased person leaves no blind index of their card or phone behind. */
+static int on_worker_erase(fw_ctx *ctx, const char *event, fw_id id, const void *data, fw_error **err)
+{
+    return fw__db_exec(ctx, err, "DELETE FROM fw_risk_worker_key WHERE worker_id = ?", "i", id);
+}
+
 static int on_task_take(fw_ctx *ctx, const char *event, fw_id id, const void *data, fw_error **err)
 {
     const struct fw__risk_subject *s = data;
@@ -142,6 +148,8 @@ int fw__risk_init(fw_ctx *ctx, fw_error **err)
         rc = fw__hook_add(ctx, "party.worker.activate", on_worker_activate);
     if (rc == FW_OK)
         rc = fw__hook_add(ctx, "party.worker.change", on_worker_change);
+    if (rc == FW_OK)
+        rc = fw__hook_add(ctx, "party.worker.erase", on_worker_erase);
     if (rc == FW_OK)
         rc = fw__hook_add(ctx, "task.take", on_task_take);
     if (rc == FW_OK)

@@ -6,6 +6,7 @@
  *   "party.enterprise.activate"  id = enterprise id, data NULL
  *   "party.worker.activate"      id = worker id, data NULL
  *   "party.worker.change"        id = worker id, data NULL (refreshes the card/phone keys)
+ *   "party.worker.erase"         id = worker id, data NULL (drops the card/phone keys)
  *   "task.take"                  id = task id, data = const struct fw__risk_subject *
  *   "funding.receive"            id = enterprise id, data = const int64_t *amount_fen
  * A deny refuses the flow with FW_EDENIED and the reason code first in the message; a review

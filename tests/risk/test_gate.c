@@ -46,6 +46,11 @@ static void blacklisted_person_cannot_activate(void **state)
     err = NULL;
     assert_rc(fw_party_worker_activate(ctx, w, &err), FW_OK, &err);
     assert_int_equal(worker_state(ctx, w), FW_WORKER_ACTIVE);
+    assert_int_equal(count_rows(ctx, "SELECT count(*) FROM fw_risk_worker_key WHERE card_blind IS NOT NULL"), 1);
+
+    /* R-6.h: erasing the person drops the blind indexes the risk module derived */
+    assert_rc(fw_party_worker_erase(ctx, w, &err), FW_OK, &err);
+    assert_int_equal(count_rows(ctx, "SELECT count(*) FROM fw_risk_worker_key"), 0);
 }
 
 /* R-7.10.c: a listed bank card or phone refuses activation and a change to it; a white-list
