@@ -16,7 +16,6 @@
 #include "core/ctx.h"
 #include "core/db.h"
 #include "core/error.h"
-#include "core/hook.h"
 #include "core/vault.h"
 #include "party/party_int.h"
 
@@ -446,8 +445,6 @@ int fw_party_enterprise_activate(fw_ctx *ctx, fw_id enterprise_id, fw_error **er
                                "enterprise %lld is %s; only a signed enterprise is activated",
                                (long long)enterprise_id, fw__enterprise_state_name(st));
     }
-    if (rc == FW_OK)    /* higher modules may refuse (core/hook.h) */
-        rc = fw__hook_run(ctx, "party.enterprise.activate", enterprise_id, NULL, err);
     if (rc == FW_OK)
         rc = fw__party_run_activate_hooks(ctx, FW__PARTY_ENTERPRISE, enterprise_id, err);
     if (rc == FW_OK)

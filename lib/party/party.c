@@ -14,6 +14,7 @@
 #include "core/ctx.h"
 #include "core/db.h"
 #include "core/error.h"
+#include "core/hook.h"
 #include "core/vault.h"
 #include "party/party.h"
 #include "party/party_int.h"
@@ -82,7 +83,9 @@ int fw__party_run_cancel_checks(fw_ctx *ctx, int kind, fw_id id, fw_error **err)
 
 int fw__party_run_activate_hooks(fw_ctx *ctx, int kind, fw_id id, fw_error **err)
 {
-    return hooks_run(&activate_hooks, ctx, kind, id, err);
+    int rc = fw__hook_run(ctx, kind == FW__PARTY_ENTERPRISE ? "party.enterprise.activate" : "party.worker.activate",
+                          id, NULL, err);      /* per-context hooks of higher modules (core/hook.h) */
+    return rc == FW_OK ? hooks_run(&activate_hooks, ctx, kind, id, err) : rc;
 }
 
 int fw__party_audit(fw_ctx *ctx, fw_error **err, const char *action, const char *entity, fw_id id,
