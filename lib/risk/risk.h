@@ -18,11 +18,17 @@
 
 #include <flexwork/risk.h>
 
-/* The parties of a "task.take" event: the task module passes a pointer to this struct. */
+/*
+ * The parties of a "task.take" event. The task module passes a pointer to its event struct,
+ * whose first members must be exactly these, in this order (struct fw__task_take_event begins
+ * with them); the risk module reads only this prefix, so the task module may append members.
+ * The library is built with -fno-strict-aliasing, which makes reading the prefix well defined.
+ */
 struct fw__risk_subject {
+    fw_id task_id;
     fw_id worker_id;
     fw_id enterprise_id;
-    int64_t amount_fen;     /* the task's reward, 0 when unknown */
+    int64_t amount_fen;     /* what the assignment pays, 0 when unknown */
 };
 
 /*

@@ -148,7 +148,7 @@ static void task_take_gates_identity_and_enterprise(void **state)
     fw_error *err = NULL;
     fw_id ent = active_enterprise(ctx, ENT_A), w = active_worker(ctx, 4, ent);
     fw_id unverified = register_worker(ctx, WORKER_JSON("赵六", ID_1985, "6222020200112233445", "self"));
-    struct fw__risk_subject s = { unverified, ent, 5000 };
+    struct fw__risk_subject s = { 77, unverified, ent, 5000 };
 
     assert_int_equal(fw__tx_begin(ctx, NULL), FW_OK);
     expect_denied(fw__tx_end(ctx, fw__hook_run(ctx, "task.take", 77, &s, &err), NULL), &err,
