@@ -11,7 +11,7 @@
  *   "party.worker.cancel"        worker id, NULL
  *   "party.worker.change"        worker id, NULL  (phone or bank card changed)
  *   "party.worker.erase"         worker id, NULL  (personal data erased: drop derived keys)
- *   "task.take"                  task id, const struct fw__risk_subject * (risk/risk.h)
+ *   "task.take"                  task id, const struct fw__task_take_event *
  *   "funding.receive"            enterprise id, const int64_t *amount_fen
  */
 #ifndef FW_CORE_HOOK_H
