@@ -77,3 +77,18 @@ int fwgo_archive_register_hold_check(const char *name, uintptr_t handle, fw_erro
 {
     return fw_archive_register_hold_check(name, hold_stub, (void *)handle, err);
 }
+
+static int risk_rule_stub(void *payload, fw_ctx *ctx, int64_t from_ms, int64_t to_ms,
+                          fw_risk_findings *out)
+{
+    (void)ctx;
+    return fwgoRiskRule((uintptr_t)payload, from_ms, to_ms, out);
+}
+
+void fwgo_risk_host_rule(fw_risk_host_rule *rule, const char *code, uintptr_t handle)
+{
+    rule->version = FW_RISK_HOST_RULE_VERSION;
+    rule->code = code;
+    rule->fn = risk_rule_stub;
+    rule->payload = (void *)handle;
+}

@@ -17,6 +17,9 @@
 /* fw_archive_register_hold_check with a stub calling the Go HoldCheck behind handle. */
 int fwgo_archive_register_hold_check(const char *name, uintptr_t handle, fw_error **err);
 
+/* Fills a host inspection rule whose function calls the Go rule behind handle. */
+void fwgo_risk_host_rule(fw_risk_host_rule *rule, const char *code, uintptr_t handle);
+
 #endif
 
 /* fw_ctx_open with options built from scalars; clock is a cgo.Handle of a func() int64 or 0. */
@@ -35,5 +38,8 @@ int fwgo_set_tax_provider(fw_ctx *ctx, uint32_t version, uintptr_t handle, uint3
 
 /* fw_archive_register_hold_check with a stub calling the Go HoldCheck behind handle. */
 int fwgo_archive_register_hold_check(const char *name, uintptr_t handle, fw_error **err);
+
+/* Fills a host inspection rule whose function calls the Go rule behind handle. */
+void fwgo_risk_host_rule(fw_risk_host_rule *rule, const char *code, uintptr_t handle);
 
 #endif

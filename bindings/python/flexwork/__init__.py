@@ -23,8 +23,8 @@ from .errors import FlexworkError, Pending
 # API modules: each registers itself on Context as ctx.<module>; their constants, handle
 # classes and context-free functions are also exported here.
 from . import audit, vault  # noqa: E402
-from . import (archive, contract, fee, funding, insurance, ledger, party, service, task,  # noqa: E402
-               tax, training)
+from . import (archive, contract, fee, funding, insurance, ledger, party, risk,  # noqa: E402
+               service, task, tax, training)
 from .archive import *  # noqa: F401,F403,E402
 from .archive import register_hold_check as archive_register_hold_check  # noqa: E402
 from .archive import verify_bundle as archive_verify_bundle  # noqa: E402
@@ -36,6 +36,7 @@ from .funding import *  # noqa: F401,F403,E402
 from .insurance import *  # noqa: F401,F403,E402
 from .insurance import certificate_verify as insurance_certificate_verify  # noqa: E402
 from .ledger import *  # noqa: F401,F403,E402
+from .risk import *  # noqa: F401,F403,E402
 from .service import *  # noqa: F401,F403,E402
 from .task import *  # noqa: F401,F403,E402
 from .party import *  # noqa: F401,F403,E402
@@ -74,8 +75,8 @@ if version()[0] != 1:
                       f"at {_lib.library_path}")
 
 __all__ = ["Context", "ModuleAPI", "Handle", "ProviderCallback", "FlexworkError", "Pending",
-           "audit", "vault", "party", "contract", "ledger", "fee", "funding", "tax", "training",
-           "task", "archive", "insurance", "service", "audit_verify_export",
+           "audit", "vault", "party", "contract", "risk", "ledger", "fee", "funding", "tax",
+           "training", "task", "archive", "insurance", "service", "audit_verify_export",
            "tax_certificate_verify", "fee_calc_from_json", "insurance_certificate_verify",
            "archive_verify_bundle", "archive_register_hold_check", "version", "version_number",
            "version_string", "strerror"]

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .insurance import Insurance
     from .ledger import Ledger
     from .party import Party
+    from .risk import Risk
     from .service import Service
     from .task import Tasks
     from .tax import Tax
@@ -207,6 +208,7 @@ class Context:
     vault: "Vault"
     party: "Party"
     contract: "Contracts"
+    risk: "Risk"
     ledger: "Ledger"
     fee: "Fee"
     funding: "Funding"
