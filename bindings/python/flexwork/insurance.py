@@ -166,18 +166,19 @@ class Insurance(ModuleAPI, module="insurance"):
         self._call(_premiums, from_ms, to_ms, *out.args)
         return out.json()
 
-    def certificate(self, enrolment_id: int) -> Any:
+    def certificate(self, enrolment_id: int) -> str:
         """A certificate of cover for an active enrolment, signed with the platform's Ed25519 key:
         {"certificate":{"enrolment_id","worker_id","product":{"code","name","type","insurer",
         "coverage","coverage_fen"},"start_ms","end_ms","issued_ms"},"public_key":"hex",
         "signature":"hex"}; the signature covers the "certificate" member's text exactly as
-        printed.
+        printed, so it is returned as that text (pass it unchanged to
+        :func:`certificate_verify`; ``json.loads`` it to read it).
 
         Raises: NotFoundError; StateError when cancelled; FlexworkPermissionError.
         """
         out = OutText()
         self._call(_certificate, enrolment_id, *out.args)
-        return out.json()
+        return out.text()
 
     def social_request(self, record: JSONInput) -> int:
         """Records a social-insurance contribution the platform makes or arranges on a worker's
