@@ -301,11 +301,11 @@ func (c *Context) ArchiveDestructionRegister(fromMs int64, toMs int64) ([]byte, 
 	return out.take(), nil
 }
 
-// ArchivePiBlock binds fw_archive_pi_block: blocks a party's personal information whose purpose
+// ArchivePIBlock binds fw_archive_pi_block: blocks a party's personal information whose purpose
 // has ended (PIPL art. 47): personal documents refuse every use but storage until the legal
 // period ends. Errors: ErrInvalid; ErrNotFound when the party has no archive; ErrState when
 // already purged; ErrPerm.
-func (c *Context) ArchivePiBlock(partyKind string, partyID int64, record interface{}) error {
+func (c *Context) ArchivePIBlock(partyKind string, partyID int64, record interface{}) error {
 	h, err := c.handle()
 	if err != nil {
 		return err
@@ -323,12 +323,12 @@ func (c *Context) ArchivePiBlock(partyKind string, partyID int64, record interfa
 	return check(rc, e)
 }
 
-// ArchivePiPurge binds fw_archive_pi_purge: purges a blocked party's personal information once
+// ArchivePIPurge binds fw_archive_pi_purge: purges a blocked party's personal information once
 // its legal period has ended, by crypto-shredding the party's vault key ("worker:<id>" /
 // "enterprise:<id>"). Personal documents then read as FW_ESHREDDED; their catalogue entries
 // remain. Errors: ErrState when not blocked, or the period has not ended (the message gives the
 // date); ErrNotFound; ErrPerm (admin).
-func (c *Context) ArchivePiPurge(partyKind string, partyID int64) error {
+func (c *Context) ArchivePIPurge(partyKind string, partyID int64) error {
 	h, err := c.handle()
 	if err != nil {
 		return err

@@ -499,7 +499,7 @@ func (c *Context) ServiceActionVerify(actionID int64, record interface{}) error 
 	return check(rc, e)
 }
 
-// ServiceKpis binds fw_service_kpis: KPIs of a CST month over the cases received in it
+// ServiceKPIs binds fw_service_kpis: KPIs of a CST month over the cases received in it
 // (R-8.1.d, R-8.2.a): {"period","complaints","enquiries","acknowledged","ack_in_time_pct_x100",
 // "ack_ms_median","ack_ms_p90","respond_ms_median","respond_ms_p90","close_ms_median",
 // "close_ms_p90","closed","closed_in_time_pct_x100","reopen_rate_pct_x100",
@@ -508,7 +508,7 @@ func (c *Context) ServiceActionVerify(actionID int64, record interface{}) error 
 // month's complaints; times are from receipt; percentiles are nearest-rank (the median of an
 // even count is the lower middle value); rounding is half up. Errors: ErrInvalid for a bad
 // month or option; ErrPerm.
-func (c *Context) ServiceKpis(month string, opts interface{}) ([]byte, error) {
+func (c *Context) ServiceKPIs(month string, opts interface{}) ([]byte, error) {
 	h, err := c.handle()
 	if err != nil {
 		return nil, err
@@ -573,10 +573,10 @@ func (c *Context) ServiceReport(month string, opts interface{}) ([]byte, error) 
 	return out.take(), nil
 }
 
-// ServiceReportHtml binds fw_service_report_html: the same report as a self-contained HTML page
+// ServiceReportHTML binds fw_service_report_html: the same report as a self-contained HTML page
 // (inline SVG charts, no scripts, no network). Errors: as fw_service_report(); *out_html freed
 // with fw_free().
-func (c *Context) ServiceReportHtml(month string, opts interface{}) (string, error) {
+func (c *Context) ServiceReportHTML(month string, opts interface{}) (string, error) {
 	h, err := c.handle()
 	if err != nil {
 		return "", err

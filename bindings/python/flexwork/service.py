@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ctypes import POINTER, byref, c_char_p, c_int, c_int64, c_size_t, c_void_p
-from typing import Any, Optional
+from typing import Any, Optional, Tuple
 
 from ._lib import JSONInput, OutText, c_ctx_p, c_error_pp, declare, json_in, text_in
 from .context import ModuleAPI
@@ -77,6 +77,12 @@ _report_html = declare("fw_service_report_html", c_int, c_ctx_p, c_char_p, c_cha
                        POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
 
 
+
+def _opt_json(record: Optional[JSONInput]) -> Tuple[Optional[bytes], int]:
+    """Optional JSON input: None is NULL (the library reads it as {})."""
+    return (None, 0) if record is None else json_in(record)
+
+
 class Service(ModuleAPI, module="service"):
     """Service quality: ``ctx.service``."""
 
@@ -90,7 +96,7 @@ class Service(ModuleAPI, module="service"):
         self._call(_case_open, *json_in(record), byref(out))
         return out.value
 
-    def case_acknowledge(self, case_id: int, record: JSONInput) -> None:
+    def case_acknowledge(self, case_id: int, record: Optional[JSONInput] = None) -> None:
         """Steps of a case. Each takes optional JSON (NULL = {}), records the step in the case's
         timeline and the audit log, and returns FW_OK; FW_ENOTFOUND; FW_ESTATE naming the
         current state when the step does not apply (e.g. assessing an enquiry); FW_EINVAL naming
@@ -109,36 +115,36 @@ class Service(ModuleAPI, module="service"):
         (required), "to" (who takes it, 1..100)}: any open case, level + 1 (at most 3). reopen
         {"reason" (required)}: complaints, CLOSED -> INVESTIGATING.
         """
-        self._call(_case_acknowledge, case_id, *json_in(record))
+        self._call(_case_acknowledge, case_id, *_opt_json(record))
 
-    def case_assess(self, case_id: int, record: JSONInput) -> None:
+    def case_assess(self, case_id: int, record: Optional[JSONInput] = None) -> None:
         """See fw_service_case_acknowledge()."""
-        self._call(_case_assess, case_id, *json_in(record))
+        self._call(_case_assess, case_id, *_opt_json(record))
 
-    def case_investigate(self, case_id: int, record: JSONInput) -> None:
+    def case_investigate(self, case_id: int, record: Optional[JSONInput] = None) -> None:
         """See fw_service_case_acknowledge()."""
-        self._call(_case_investigate, case_id, *json_in(record))
+        self._call(_case_investigate, case_id, *_opt_json(record))
 
-    def case_respond(self, case_id: int, record: JSONInput) -> None:
+    def case_respond(self, case_id: int, record: Optional[JSONInput] = None) -> None:
         """See fw_service_case_acknowledge()."""
-        self._call(_case_respond, case_id, *json_in(record))
+        self._call(_case_respond, case_id, *_opt_json(record))
 
-    def case_decide(self, case_id: int, record: JSONInput) -> None:
+    def case_decide(self, case_id: int, record: Optional[JSONInput] = None) -> None:
         """See fw_service_case_acknowledge()."""
-        self._call(_case_decide, case_id, *json_in(record))
+        self._call(_case_decide, case_id, *_opt_json(record))
 
-    def case_close(self, case_id: int, record: JSONInput) -> None:
+    def case_close(self, case_id: int, record: Optional[JSONInput] = None) -> None:
         """See fw_service_case_acknowledge(). The complainant may close their own decided case.
         """
-        self._call(_case_close, case_id, *json_in(record))
+        self._call(_case_close, case_id, *_opt_json(record))
 
-    def case_escalate(self, case_id: int, record: JSONInput) -> None:
+    def case_escalate(self, case_id: int, record: Optional[JSONInput] = None) -> None:
         """See fw_service_case_acknowledge()."""
-        self._call(_case_escalate, case_id, *json_in(record))
+        self._call(_case_escalate, case_id, *_opt_json(record))
 
-    def case_reopen(self, case_id: int, record: JSONInput) -> None:
+    def case_reopen(self, case_id: int, record: Optional[JSONInput] = None) -> None:
         """See fw_service_case_acknowledge()."""
-        self._call(_case_reopen, case_id, *json_in(record))
+        self._call(_case_reopen, case_id, *_opt_json(record))
 
     def case_get(self, case_id: int) -> Any:
         """A case and its timeline, for staff and for the complainant following it:
@@ -294,7 +300,7 @@ class Service(ModuleAPI, module="service"):
         Raises: InvalidError for a bad month or option; FlexworkPermissionError.
         """
         out = OutText()
-        self._call(_kpis, text_in(month), *(json_in(opts) if opts is not None else (None, 0)),
+        self._call(_kpis, text_in(month), *_opt_json(opts),
                    *out.args)
         return out.json()
 
@@ -313,16 +319,16 @@ class Service(ModuleAPI, module="service"):
         Raises: InvalidError; FlexworkPermissionError.
         """
         out = OutText()
-        self._call(_report, text_in(month), *(json_in(opts) if opts is not None else (None, 0)),
+        self._call(_report, text_in(month), *_opt_json(opts),
                    *out.args)
         return out.json()
 
-    def report_html(self, month: str, opts: JSONInput) -> str:
+    def report_html(self, month: str, opts: Optional[JSONInput] = None) -> str:
         """The same report as a self-contained HTML page (inline SVG charts, no scripts, no
         network).
 
-        Raises: as fw_service_report(); *out_html freed with fw_free().
+        Raises: as :meth:`report`.
         """
         out = OutText()
-        self._call(_report_html, text_in(month), *json_in(opts), *out.args)
+        self._call(_report_html, text_in(month), *_opt_json(opts), *out.args)
         return out.text()
