@@ -64,6 +64,22 @@ def version_string() -> str:
     return str(_lib.fw_version_string().decode("ascii"))
 
 
+def init() -> None:
+    """Keeps the library initialised (libsodium, SQLite) across contexts: reference-counted,
+    each call matched by one :func:`shutdown`. Opening a context initialises it by itself.
+
+    Raises: InternalError when libsodium or SQLite cannot initialise.
+    """
+    rc = int(_lib.fw_init())
+    if rc != 0:
+        raise _lib.error_from_pointer(rc, None)
+
+
+def shutdown() -> None:
+    """Releases one :func:`init` reference; calls beyond the matching count are ignored."""
+    _lib.fw_shutdown()
+
+
 def strerror(code: int) -> str:
     """The library's name and description of an error code, e.g.
     ``"FW_EINVAL: invalid argument"``."""

@@ -23,13 +23,13 @@ import os
 from ctypes import (CFUNCTYPE, POINTER, Structure, byref, c_char_p, c_int, c_int64, c_size_t,
                     c_uint8, c_uint32, c_void_p)
 from pathlib import Path
-from typing import Any, Callable, Container, List, Optional, Tuple, Union
+from typing import Any, Callable, Container, List, Optional, Set, Tuple, Union
 
 from .errors import make_error
 
-__all__ = ["lib", "declare", "call", "json_in", "text_in", "bytes_in", "key32", "take_string",
-           "OutText", "JSONInput", "c_ctx_p", "c_error_pp", "CLOCK_FN", "PROVIDER_FN",
-           "OpenOptions", "library_path", "error_from_pointer"]
+__all__ = ["lib", "declared", "declare", "call", "json_in", "text_in", "bytes_in", "key32",
+           "take_string", "OutText", "JSONInput", "c_ctx_p", "c_error_pp", "CLOCK_FN",
+           "PROVIDER_FN", "OpenOptions", "library_path", "error_from_pointer"]
 
 
 def _candidates() -> List[str]:
@@ -67,6 +67,10 @@ c_error_p = c_void_p
 c_error_pp = POINTER(c_error_p)
 
 
+#: The names of every library function the binding declared (the completeness test reads it).
+declared: Set[str] = set()
+
+
 def declare(name: str, restype: Any, *argtypes: Any) -> Any:
     """Declares one library function's prototype and returns it.
 
@@ -75,6 +79,7 @@ def declare(name: str, restype: Any, *argtypes: Any) -> Any:
     out-parameters read with :class:`OutText`).
     """
     fn = getattr(lib, name)
+    declared.add(name)
     fn.restype = restype
     fn.argtypes = list(argtypes)
     return fn
