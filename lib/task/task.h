@@ -10,10 +10,10 @@
 /*
  * The data of the "task.take" hook event (core/hook.h), run when a worker takes a task, after
  * the task's own eligibility checks and before the slot is taken. The hook's id argument is
- * the task id. A module gating the take (the contract module: a service agreement signed with
- * the enterprise; the risk module: lists and limits) returns FW_OK, or FW_EDENIED with its
- * reason code first in the message ("SERVICE_AGREEMENT_NOT_SIGNED: ..."); the take is then
- * refused with that error and nothing changes. Valid only during the call.
+ * the task id. The service agreement with the enterprise is among those checks (the contract
+ * module sits below task). A module above gating the take (risk: lists and limits) returns
+ * FW_OK, or FW_EDENIED with its reason code first in the message ("WORKER_BLACKLISTED: ...");
+ * the take is then refused with that error and nothing changes. Valid only during the call.
  */
 struct fw__task_take_event {
     fw_id task_id;
