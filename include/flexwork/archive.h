@@ -60,11 +60,17 @@ typedef int (*fw_archive_hold_fn)(fw_ctx *ctx, const char *party_kind, fw_id par
                                   size_t why_size, void *payload);
 
 /**
- * Registers a hold check for the whole process (at most 16). Register at start-up, before
- * contexts are used in other threads; registering the same name again replaces it.
- * @return FW_OK; FW_EINVAL for a NULL name or function; FW_ELIMIT when 16 are registered.
+ * Registers a hold check on a context (at most 16 per context); it lasts as long as the
+ * context, and other contexts, in this process or another, do not see it: register it on each
+ * context that appraises or destroys documents. Registering the same name again replaces it.
+ * The checks run after the manual holds and the built-in ones (the party's ledger balances,
+ * its open tasks and unpaid work), in registration order.
+ * @param ctx      the context.
+ * @param name     1..63 bytes, copied; it names the check in the refusal's message.
+ * @param fn       the check. @param payload passed to fn as is (the caller keeps it alive).
+ * @return FW_OK; FW_EINVAL for a NULL ctx, name or function; FW_ELIMIT when 16 are registered.
  */
-FW_EXTERN(int) fw_archive_register_hold_check(const char *name, fw_archive_hold_fn fn,
+FW_EXTERN(int) fw_archive_register_hold_check(fw_ctx *ctx, const char *name, fw_archive_hold_fn fn,
                                               void *payload, fw_error **err);
 
 /**

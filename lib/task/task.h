@@ -76,6 +76,14 @@ int fw__task_worker_rating(fw_ctx *ctx, fw_id worker_id, int64_t *avg_x100, int6
 int fw__task_enterprise_rating(fw_ctx *ctx, fw_id enterprise_id, int64_t *avg_x100,
                                int64_t *count, fw_error **err);
 
+/*
+ * A party's work still open: for an enterprise (worker 0) its tasks submitted, approved,
+ * published or in progress; for a worker (worker 1) its assignments taken, delivered or in
+ * revision. *payables counts the party's accepted work items no payout order has claimed yet.
+ */
+int fw__task_party_open_work(fw_ctx *ctx, int worker, fw_id party_id, int64_t *open, int64_t *payables,
+                             fw_error **err);
+
 /* Registers the module's hooks when a context opens (core/hook.h). */
 int fw__task_init(fw_ctx *ctx, fw_error **err);
 
