@@ -192,6 +192,7 @@ static const struct rule rules[] = {
     { "insurance.enrolments",     READERS | R(SYSTEM) | R(WORKER) },
     { "insurance.charge",         STAFF | R(FINANCE) | R(SYSTEM) },
     { "insurance.premiums",       READERS | R(SYSTEM) },
+    { "insurance.post",           R(ADMIN) | R(FINANCE) | R(SYSTEM) },
     { "insurance.certificate",    STAFF | R(SYSTEM) | R(WORKER) },
     { "insurance.social_request", STAFF | R(SYSTEM) | R(WORKER) },
     { "insurance.social_update",  STAFF | R(FINANCE) | R(SYSTEM) },
