@@ -182,6 +182,7 @@ static const struct rule rules[] = {
     { "archive.pi_purge",       R(ADMIN) },
     { "archive.stats",          READERS },
     { "archive.export",         R(ADMIN) | R(OPERATOR) | R(AUDITOR) },
+    { "archive.collect",        STAFF | R(SYSTEM) },
 
     /* insurance */
     { "insurance.product",        STAFF },
