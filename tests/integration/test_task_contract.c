@@ -172,42 +172,90 @@ static void terminated_cooperation_stops_taking(void **state)
     take(w->ctx, w->task, wk);
 }
 
-/* an expired cooperation agreement ends at the expiry sweep, and the enterprise is verified again. */
+/* The enterprise's cooperation agreement, expiring at the end of 2026-03-31 (CST), signed by both sides. */
+static fw_id expiring_cooperation(fw_ctx *ctx, fw_id ent)
+{
+    fw_error *err = NULL;
+    fw_contract *c = NULL;
+    uint32_t st = 0;
+    char json[160];
+    fw_id id;
+
+    snprintf(json, sizeof(json), "{\"template_id\":%lld,\"enterprise_id\":%lld,\"expires\":\"2026-03-31\"}",
+             (long long)fixture_template(ctx, FW_CONTRACT_COOPERATION), (long long)ent);
+    assert_rc(fw_contract_create(&c, ctx, json, strlen(json), &err), FW_OK, &err);
+    id = fw_contract_id(c);
+    fw_contract_free(c);
+    assert_rc(fw_contract_send(ctx, id, &err), FW_OK, &err);
+    test_actor(ctx, FW_ROLE_ENTERPRISE_USER, ent);
+    assert_rc(fw_contract_sign(ctx, id, NULL, 0, &st, &err), FW_OK, &err);
+    test_actor(ctx, FW_ROLE_ADMIN, 0);
+    assert_rc(fw_contract_sign(ctx, id, NULL, 0, &st, &err), FW_OK, &err);
+    assert_int_equal(st, FW_CONTRACT_SIGNED);
+    return id;
+}
+
+/*
+ * R-5.1: a cooperation agreement past its expiry date stops the enterprise's work at once, before
+ * the expiry sweep has run; the sweep then sends the enterprise back to verified.
+ */
 static void expired_cooperation_stops_taking(void **state)
 {
     struct world *w = *state;
     fw_error *err = NULL;
-    fw_contract *c = NULL;
-    fw_id ent = verified_enterprise(w->ctx, ENT_JSON("苏州工业园区测试有限公司", "91110108551385082Q")), id;
+    fw_id ent = verified_enterprise(w->ctx, ENT_JSON("北京海淀测试科技有限公司", "91110108551385082Q"));
     fw_id wk = verified_worker(w->ctx, WORKER_JSON("王五", ID_W3, CARD, "self"));
     int64_t n = 0;
-    uint32_t st = 0;
-    char json[160];
+    char buf[1024];
 
-    snprintf(json, sizeof(json), "{\"template_id\":%lld,\"enterprise_id\":%lld,\"expires\":\"2026-03-31\"}",
-             (long long)fixture_template(w->ctx, FW_CONTRACT_COOPERATION), (long long)ent);
-    assert_rc(fw_contract_create(&c, w->ctx, json, strlen(json), &err), FW_OK, &err);
-    id = fw_contract_id(c);
-    fw_contract_free(c);
-    assert_rc(fw_contract_send(w->ctx, id, &err), FW_OK, &err);
-    test_actor(w->ctx, FW_ROLE_ENTERPRISE_USER, ent);
-    assert_rc(fw_contract_sign(w->ctx, id, NULL, 0, &st, &err), FW_OK, &err);
-    test_actor(w->ctx, FW_ROLE_ADMIN, 0);
-    assert_rc(fw_contract_sign(w->ctx, id, NULL, 0, &st, &err), FW_OK, &err);
+    expiring_cooperation(w->ctx, ent);
     assert_rc(fw_party_enterprise_activate(w->ctx, ent, &err), FW_OK, &err);
     sign_service(w->ctx, ent, wk);
+    test_clock_advance(10 * DAY);     /* 2026-03-25: a task open for taking until 04-04 */
+    w->task = make_task(w->ctx, task_json(buf, sizeof(buf), ent, "DESIGN", 50000, 3, NULL));
+    publish_task(w->ctx, w->task);
 
-    test_clock_advance(20 * DAY);
+    test_clock_advance(7 * DAY);      /* 2026-04-01 10:00: past the expiry, not yet swept */
+    assert_int_equal(enterprise_state(w->ctx, ent), FW_ENTERPRISE_ACTIVE);
+    take_refused(w, wk, "ENTERPRISE_NO_COOPERATION_AGREEMENT: enterprise 3 has no cooperation agreement in force");
+
     assert_rc(fw_contract_expire_due(w->ctx, &n, &err), FW_OK, &err);
     assert_int_equal(n, 1);
     assert_int_equal(enterprise_state(w->ctx, ent), FW_ENTERPRISE_VERIFIED);
-    assert_int_equal(fw__contract_require_signed(w->ctx, ent, 0, &err), FW_EDENIED);
+    take_refused(w, wk, "ENTERPRISE_NOT_SIGNED: enterprise 3 has not signed the cooperation agreement");
+    test_clock_set(TEST_CLOCK_START);
+}
+
+/* an agreement past its expiry date does not activate the enterprise, swept or not. */
+static void expired_cooperation_does_not_activate(void **state)
+{
+    struct world *w = *state;
+    fw_error *err = NULL;
+    fw_id ent = verified_enterprise(w->ctx, ENT_JSON("北京海淀测试科技有限公司", "91110108551385082Q"));
+    int64_t audits, accounts;
+
+    expiring_cooperation(w->ctx, ent);
+    assert_int_equal(enterprise_state(w->ctx, ent), FW_ENTERPRISE_SIGNED);
+    test_clock_advance(20 * DAY);
+    audits = audit_count(w->ctx);
+    accounts = count_rows(w->ctx, "SELECT count(*) FROM fw_ledger_account");
+    assert_int_equal(fw_party_enterprise_activate(w->ctx, ent, &err), FW_EDENIED);
     assert_string_equal(fw_error_message(err),
                         "ENTERPRISE_NO_COOPERATION_AGREEMENT: enterprise 3 has no cooperation agreement in force");
     fw_error_free(err);
+    err = NULL;
+    assert_int_equal(enterprise_state(w->ctx, ent), FW_ENTERPRISE_SIGNED);
+    assert_int_equal(audit_count(w->ctx), audits);
+    assert_int_equal(count_rows(w->ctx, "SELECT count(*) FROM fw_ledger_account"), accounts);
+
+    /* a new agreement in force: activation goes through */
+    fixture_contract(w->ctx, FW_CONTRACT_COOPERATION, ent, 0);
+    assert_rc(fw_party_enterprise_activate(w->ctx, ent, &err), FW_OK, &err);
+    assert_int_equal(enterprise_state(w->ctx, ent), FW_ENTERPRISE_ACTIVE);
+    test_clock_set(TEST_CLOCK_START);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 TEST_MAIN(T(take_needs_a_service_agreement), T(agreement_must_be_in_force), T(party_refusals_come_first),
           T(activation_needs_a_signed_cooperation_agreement), T(terminated_cooperation_stops_taking),
-          T(expired_cooperation_stops_taking))
+          T(expired_cooperation_stops_taking), T(expired_cooperation_does_not_activate))
