@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/cgo"
-	"sync"
 	"unsafe"
 )
 
@@ -22,6 +21,35 @@ const (
 	ArchiveBundleDir = C.FW_ARCHIVE_BUNDLE_DIR
 	ArchiveBundleTar = C.FW_ARCHIVE_BUNDLE_TAR
 )
+
+// ArchiveCollect binds fw_archive_collect: files into a party's archive every document the
+// other modules hold for it and the archive does not hold yet (R-7.11 automatic filing): the
+// party's verification record; for an enterprise its signed cooperation agreements; for a
+// worker its signed service agreements and tax-agency authorisations (sealed under the worker's
+// vault key) and its tax certificates. Contracts are filed once signed (also after they ended),
+// as JSON
+// {"format":"flexwork-signed-contract","version":1,"id","kind","template_id","enterprise_id",
+// "worker_id","document_sha256","signers","signatures","document"}. A document whose content
+// (BLAKE2b-256) is already in the party's archive, in any state, is not filed again, so the
+// call may be repeated at will (after each signing, certificate or verification, or on a
+// schedule). Filed documents are RECEIVED, with external_ref "contract:<id>",
+// "tax_certificate:<id>" or "verification". One audit record "archive.collect" gives the number
+// filed. Errors: ErrInvalid (party_kind, party_id); ErrNotFound for an unknown party; ErrState
+// when the party's personal information is blocked or purged and a personal document is due;
+// ErrIO; ErrPerm (admin, operator, system; the actor also reads the contracts and
+// certificates). On failure nothing is filed.
+func (c *Context) ArchiveCollect(partyKind string, partyID int64) error {
+	h, err := c.handle()
+	if err != nil {
+		return err
+	}
+	cPartyKind := cText(partyKind)
+	defer free(cPartyKind)
+	var e *C.fw_error
+	rc := C.fw_archive_collect(h, cPartyKind, C.fw_id(partyID), &e)
+	runtime.KeepAlive(c)
+	return check(rc, e)
+}
 
 // ArchiveSetDirectory binds fw_archive_set_directory: names the directory where documents filed
 // from now on are kept (created if missing), or with "" keeps them in the store. Documents
@@ -422,34 +450,33 @@ func ArchiveVerifyBundle(path string, expectedPublicKey []byte) ([]byte, error) 
 // not call back into the Context.
 type HoldCheck func(partyKind string, partyID, docID int64, category string) (held string, err error)
 
-var (
-	holdChecksMu sync.Mutex
-	holdChecks   = map[string]cgo.Handle{}
-)
-
-// ArchiveRegisterHoldCheck binds fw_archive_register_hold_check: registers a hold check for
-// the whole process (at most 16), asked before a document is appraised or destroyed;
-// registering the same name again replaces it. Register at start-up, before contexts are used
-// in other goroutines. Errors: ErrInvalid for an empty name or a nil check; ErrLimit when 16
-// are registered.
-func ArchiveRegisterHoldCheck(name string, fn HoldCheck) error {
+// ArchiveRegisterHoldCheck binds fw_archive_register_hold_check: registers a hold check on
+// this Context (at most 16), asked before a document is appraised or destroyed; it lasts as
+// long as the Context, and other contexts do not see it. Registering the same name again
+// replaces it. Errors: ErrInvalid for an empty name or a nil check; ErrLimit when 16 are
+// registered.
+func (c *Context) ArchiveRegisterHoldCheck(name string, fn HoldCheck) error {
+	h, err := c.handle()
+	if err != nil {
+		return err
+	}
 	if fn == nil {
 		return &Error{Code: CodeInvalid, Path: "fn", Message: "fn: a hold check is required"}
 	}
 	cName := cText(name)
 	defer free(cName)
-	h := cgo.NewHandle(fn)
+	handle := cgo.NewHandle(fn)
 	var e *C.fw_error
-	rc := C.fwgo_archive_register_hold_check(cName, C.uintptr_t(h), &e)
+	rc := C.fwgo_archive_register_hold_check(h, cName, C.uintptr_t(handle), &e)
+	runtime.KeepAlive(c)
 	if err := check(rc, e); err != nil {
-		h.Delete()
+		handle.Delete()
 		return err
 	}
-	holdChecksMu.Lock()
-	if old, ok := holdChecks[name]; ok {
+	key := "archive.hold_check:" + name
+	if old, ok := c.providers[key]; ok {
 		old.Delete()
 	}
-	holdChecks[name] = h
-	holdChecksMu.Unlock()
+	c.providers[key] = handle // deleted when replaced or when the Context closes
 	return nil
 }

@@ -64,7 +64,7 @@ func TestArchiveLifecycle(t *testing.T) {
 	must(t, ctx.ArchiveHoldRelease(hold))
 
 	held := "payout order 17 of enterprise 3 is not settled"
-	must(t, ArchiveRegisterHoldCheck("go-payout", func(partyKind string, partyID, docID int64, category string) (string, error) {
+	must(t, ctx.ArchiveRegisterHoldCheck("go-payout", func(partyKind string, partyID, docID int64, category string) (string, error) {
 		if partyKind == "enterprise" && partyID == 3 && category == "tax" {
 			return held, nil
 		}
@@ -73,13 +73,13 @@ func TestArchiveLifecycle(t *testing.T) {
 	err = ctx.ArchiveAppraise(tax, `{"decision":"destroy","opinion":"expired"}`)
 	wantError(t, err, ErrDenied, "", fmt.Sprintf("document %d is held by the go-payout check: %s", tax, held))
 	held = ""
-	must(t, ArchiveRegisterHoldCheck("go-broken", func(string, int64, int64, string) (string, error) {
+	must(t, ctx.ArchiveRegisterHoldCheck("go-broken", func(string, int64, int64, string) (string, error) {
 		return "", errors.New("claims system down")
 	}))
 	err = ctx.ArchiveAppraise(tax, `{"decision":"destroy","opinion":"expired"}`)
 	wantError(t, err, ErrProvider, "", "")
-	must(t, ArchiveRegisterHoldCheck("go-broken", func(string, int64, int64, string) (string, error) { return "", nil }))
-	wantError(t, ArchiveRegisterHoldCheck("x", nil), ErrInvalid, "fn", "")
+	must(t, ctx.ArchiveRegisterHoldCheck("go-broken", func(string, int64, int64, string) (string, error) { return "", nil }))
+	wantError(t, ctx.ArchiveRegisterHoldCheck("x", nil), ErrInvalid, "fn", "")
 
 	must(t, ctx.ArchiveAppraise(tax, `{"decision":"destroy","opinion":"period ended, no claims"}`))
 	must(t, ctx.ArchiveDestroy(tax, `{"approver":"CFO Wang","supervisor":"auditor Li"}`))
@@ -130,4 +130,26 @@ func TestArchiveBundles(t *testing.T) {
 	}
 	must(t, ctx.ArchiveSetDirectory(filepath.Join(t.TempDir(), "docs")))
 	must(t, ctx.ArchiveSetDirectory(""))
+}
+
+// R-7.11: collect files the verification record and the signed contracts, once.
+func TestArchiveCollect(t *testing.T) {
+	ctx := openAdmin(t, &testClock{ms: clockStart})
+	p := newParties(t, ctx)
+	ent := p.activeEnterprise(ent1Name, ent1USCC)
+	must(t, ctx.ArchiveCollect("enterprise", ent))
+	must(t, ctx.ArchiveCollect("enterprise", ent))
+	list, err := ctx.ArchiveList("enterprise", ent)
+	must(t, err)
+	docs := object(t, list)
+	if n := len(field(t, docs, "documents").([]interface{})); n != 2 ||
+		str(t, docs, "documents", 0, "external_ref") != "verification" || str(t, docs, "documents", 1, "external_ref") != "contract:1" {
+		t.Fatalf("archive %s", list)
+	}
+	signed, err := ctx.ArchiveRead(num(t, docs, "documents", 1, "id"), "evidence")
+	must(t, err)
+	if m := object(t, signed); str(t, m, "format") != "flexwork-signed-contract" || str(t, m, "kind") != "cooperation" {
+		t.Fatalf("contract %s", signed)
+	}
+	wantError(t, ctx.ArchiveCollect("enterprise", 99), ErrNotFound, "", "")
 }

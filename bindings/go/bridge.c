@@ -73,9 +73,9 @@ static int hold_stub(fw_ctx *ctx, const char *party_kind, fw_id party_id, fw_id 
                          why, why_size);
 }
 
-int fwgo_archive_register_hold_check(const char *name, uintptr_t handle, fw_error **err)
+int fwgo_archive_register_hold_check(fw_ctx *ctx, const char *name, uintptr_t handle, fw_error **err)
 {
-    return fw_archive_register_hold_check(name, hold_stub, (void *)handle, err);
+    return fw_archive_register_hold_check(ctx, name, hold_stub, (void *)handle, err);
 }
 
 static int risk_rule_stub(void *payload, fw_ctx *ctx, int64_t from_ms, int64_t to_ms,

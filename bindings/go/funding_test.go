@@ -21,13 +21,30 @@ func postedOf(t *testing.T, ctx *Context, ownerKind uint32, owner int64, typ uin
 	return p
 }
 
+// openFunding opens a store whose platform has a channel agreement in force and whose
+// enterprises 1 to 3 are active (R-4.1, R-7.2: money moves only then).
+func openFunding(t *testing.T) *Context {
+	t.Helper()
+	ctx := openAdmin(t, &testClock{ms: clockStart})
+	p := newParties(t, ctx)
+	_, err := ctx.PartyChannelAdd(`{"kind":"bank","counterparty":"招商银行杭州分行","agreement_no":"CMB-2026-001",` +
+		`"valid_from":"2026-01-01","valid_to":"2026-12-31"}`)
+	must(t, err)
+	for i, e := range [][2]string{{ent1Name, ent1USCC}, {ent2Name, ent2USCC}, {"北京海淀测试科技有限公司", "91110108551385082Q"}} {
+		if id := p.activeEnterprise(e[0], e[1]); id != int64(i+1) {
+			t.Fatalf("enterprise %d", id)
+		}
+	}
+	return ctx
+}
+
 func fundsOf(t *testing.T, ctx *Context, enterprise int64) int64 {
 	return postedOf(t, ctx, LedgerOwnerEnterprise, enterprise, AcctEnterpriseFunds)
 }
 
 // R-7.5.b: recognition by payer account, reference code and virtual sub-account; suspense.
 func TestFundingRecognition(t *testing.T) {
-	ctx := openAdmin(t, &testClock{ms: clockStart})
+	ctx := openFunding(t)
 	src, err := ctx.FundingRegisterSource(1, map[string]string{"payer_account": "6222 0200 1234 5678 009", "payer_name": "北京某某科技有限公司"})
 	must(t, err)
 	if again, err := ctx.FundingRegisterSource(1, map[string]string{"payer_account": testPayer}); err != nil || again != src {
@@ -99,7 +116,7 @@ func TestFundingRecognition(t *testing.T) {
 
 // R-7.5.a, R-7.6: the fee charged at funding and refunds of unused funds.
 func TestFundingFeeAndRefunds(t *testing.T) {
-	ctx := openAdmin(t, &testClock{ms: clockStart})
+	ctx := openFunding(t)
 	_, err := ctx.FeeScheduleSet(`{"enterprise_id":1,"valid_from":"2026-01-01","rate_ppm":10000,"min_fen":300,"charge":"before"}`)
 	must(t, err)
 	_, err = ctx.FundingRegisterSource(1, map[string]string{"payer_account": testPayer})
@@ -115,7 +132,7 @@ func TestFundingFeeAndRefunds(t *testing.T) {
 	must(t, err)
 	wantBalance(t, ctx, acct, 99000, 69000, 69000)
 	_, err = ctx.FundingRefund(1, 80000, "rf-2")
-	wantError(t, err, ErrFunds, "amount_fen", "amount_fen: enterprise 1's funds: account 2 has 69000 fen available, 80000 fen needed")
+	wantError(t, err, ErrFunds, "amount_fen", "amount_fen: enterprise 1's funds: account 1 has 69000 fen available, 80000 fen needed")
 	must(t, ctx.FundingRefundComplete(r1, 1, "rc-1"))
 	wantBalance(t, ctx, acct, 69000, 69000, 69000)
 	wantError(t, ctx.FundingRefundComplete(r1, 0, "rc-2"), ErrState, "refund_id", "")

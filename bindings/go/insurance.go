@@ -336,3 +336,26 @@ func (c *Context) InsuranceSocialList(workerID int64) ([]byte, error) {
 	}
 	return out.take(), nil
 }
+
+// InsurancePostPremiums binds fw_insurance_post_premiums: posts the due premiums charged before
+// before_ms (0: every due premium) to the ledger, one journal entry each, and marks each posted
+// with its entry ("ledger_entry:<id>") in the same transaction, so that a premium is posted
+// exactly once. The payer's account is debited and the platform's insurance payable
+// credited: an enterprise's funds, a worker's payable, or for premiums the platform pays its
+// fee revenue. A premium whose payer cannot cover it (funds short, no such account) stays due
+// for a later run; the others are posted. The run is audited ("insurance.post": how many
+// posted, their total, how many left due). Errors: ErrInvalid (before_ms, idem_key);
+// ErrConflict; ErrClosed when a premium's entry falls in a closed accounting period; ErrPerm.
+// On failure nothing is posted.
+func (c *Context) InsurancePostPremiums(beforeMs int64, idemKey string) error {
+	h, err := c.handle()
+	if err != nil {
+		return err
+	}
+	cIdemKey := cText(idemKey)
+	defer free(cIdemKey)
+	var e *C.fw_error
+	rc := C.fw_insurance_post_premiums(h, C.int64_t(beforeMs), cIdemKey, &e)
+	runtime.KeepAlive(c)
+	return check(rc, e)
+}

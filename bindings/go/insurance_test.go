@@ -101,3 +101,29 @@ func TestInsuranceFlow(t *testing.T) {
 		t.Fatalf("products %s", products)
 	}
 }
+
+// due premiums are posted to the ledger once; a payer without funds waits.
+func TestInsurancePostPremiums(t *testing.T) {
+	ctx := openAdmin(t, &testClock{ms: clockStart})
+	p := newParties(t, ctx)
+	ent := p.activeEnterprise(ent1Name, ent1USCC)
+	w := p.activeWorker(ent, "王五", id1990)
+	oipID, err := ctx.InsuranceProductCreate(insuranceOIP)
+	must(t, err)
+	oip, err := ctx.InsuranceEnrol(map[string]interface{}{"product_id": oipID, "worker_id": w, "birth_date": "1990-03-07",
+		"enterprise_id": ent, "categories": []string{"instant_delivery"}})
+	must(t, err)
+	_, _, err = ctx.InsuranceCharge(oip, "O-1", clockStart, "")
+	must(t, err)
+	must(t, ctx.InsurancePostPremiums(0, "post-1"))
+	must(t, ctx.InsurancePostPremiums(0, "post-1"))
+	wantError(t, ctx.InsurancePostPremiums(clockStart, "post-1"), ErrConflict, "idempotency_key", "")
+	out, err := ctx.InsurancePremiums(0, 0)
+	must(t, err)
+	if m := object(t, out); num(t, m, "posted_fen") != 7 || str(t, m, "premiums", 0, "journal_ref") != "ledger_entry:1" {
+		t.Fatalf("premiums %s", out)
+	}
+	payable, err := ctx.LedgerAccountFind(LedgerOwnerPlatform, 0, AcctInsurancePayable, "")
+	must(t, err)
+	wantBalance(t, ctx, payable, 7, 7, 7)
+}

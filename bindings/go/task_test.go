@@ -26,8 +26,8 @@ func TestTaskFlow(t *testing.T) {
 		`"min_unit_fen":10000,"max_unit_fen":200000,"scope_keywords":["软件","设计"]}`))
 	ent := p.activeEnterprise(ent1Name, ent1USCC)
 	other := p.activeEnterprise(ent2Name, ent2USCC)
-	w1 := p.verifiedWorker("张三", id1990)
-	w2 := p.verifiedWorker("李四", "110105198512311232")
+	w1 := p.activeWorker(ent, "张三", id1990)
+	w2 := p.activeWorker(ent, "李四", "110105198512311232")
 
 	task, err := ctx.TaskCreate(taskRecord(clock, ent, 2))
 	must(t, err)

@@ -26,7 +26,6 @@ from . import audit, vault  # noqa: E402
 from . import (archive, contract, fee, funding, insurance, ledger, party, risk,  # noqa: E402
                service, task, tax, training)
 from .archive import *  # noqa: F401,F403,E402
-from .archive import register_hold_check as archive_register_hold_check  # noqa: E402
 from .archive import verify_bundle as archive_verify_bundle  # noqa: E402
 from .audit import verify_export as audit_verify_export
 from .contract import *  # noqa: F401,F403,E402
@@ -94,5 +93,4 @@ __all__ = ["Context", "ModuleAPI", "Handle", "ProviderCallback", "FlexworkError"
            "audit", "vault", "party", "contract", "risk", "ledger", "fee", "funding", "tax",
            "training", "task", "archive", "insurance", "service", "audit_verify_export",
            "tax_certificate_verify", "fee_calc_from_json", "insurance_certificate_verify",
-           "archive_verify_bundle", "archive_register_hold_check", "version", "version_number",
-           "version_string", "strerror"]
+           "archive_verify_bundle", "version", "version_number", "version_string", "strerror"]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ctypes
+import weakref
 from ctypes import (CFUNCTYPE, POINTER, byref, c_char_p, c_int, c_int64, c_size_t, c_uint8,
                     c_uint32, c_void_p)
 from typing import Any, Callable, Dict, Optional
 
 from ._lib import JSONInput, OutText, c_ctx_p, c_error_pp, call, declare, json_in, key32, text_in
 from . import constants as C
-from .context import ModuleAPI
+from .context import Context, ModuleAPI
 from .errors import FlexworkError
 
 __all__ = ["Archive", "HoldCheck", "ARCHIVE_RECEIVED", "ARCHIVE_KEPT", "ARCHIVE_APPRAISED",
@@ -23,6 +24,7 @@ ARCHIVE_DESTROYED = 4
 ARCHIVE_BUNDLE_DIR = 1
 ARCHIVE_BUNDLE_TAR = 2
 
+_collect = declare("fw_archive_collect", c_int, c_ctx_p, c_char_p, c_int64, c_error_pp)
 _set_directory = declare("fw_archive_set_directory", c_int, c_ctx_p, c_char_p, c_error_pp)
 _file = declare("fw_archive_file", c_int, c_ctx_p, c_char_p, c_size_t, c_char_p, c_size_t,
                 POINTER(c_int64), c_error_pp)
@@ -59,6 +61,45 @@ _verify_bundle = declare("fw_archive_verify_bundle", c_int, c_char_p, POINTER(c_
 
 class Archive(ModuleAPI, module="archive"):
     """Archives: ``ctx.archive``."""
+
+    def collect(self, party_kind: str, party_id: int) -> None:
+        """Files into a party's archive every document the other modules hold for it and the
+        archive does not hold yet (R-7.11 automatic filing): the party's verification record;
+        for an enterprise its signed cooperation agreements; for a worker its signed service
+        agreements and tax-agency authorisations (sealed under the worker's vault key) and its
+        tax certificates. Contracts are filed once signed (also after they ended), as JSON
+        {"format":"flexwork-signed-contract","version":1,"id","kind","template_id","enterprise_id",
+        "worker_id","document_sha256","signers","signatures","document"}. A document whose
+        content (BLAKE2b-256) is already in the party's archive, in any state, is not filed
+        again, so the call may be repeated at will (after each signing, certificate or
+        verification, or on a schedule). Filed documents are RECEIVED, with external_ref
+        "contract:<id>", "tax_certificate:<id>" or "verification". One audit record
+        "archive.collect" gives the number filed.
+
+        Raises: InvalidError (party_kind, party_id); NotFoundError for an unknown party;
+        StateError when the party's personal information is blocked or purged and a personal
+        document is due; FlexworkIOError; FlexworkPermissionError (admin, operator, system; the
+        actor also reads the contracts and certificates). On failure nothing is filed.
+        """
+        self._call(_collect, text_in(party_kind), party_id)
+
+    def register_hold_check(self, name: str, fn: HoldCheck) -> None:
+        """Registers a hold check on this context (at most 16): asked before a document is
+        appraised or destroyed whether something still attached to its party (an open claim,
+        an unsettled amount) forbids it; it lasts as long as the context, and other contexts do
+        not see it. Registering the same name again replaces it. The check runs inside the
+        library's transaction and must not call back into the context. Outcomes: a falsy
+        return lets the document go; a text holds it (the call fails with DeniedError naming
+        the check and the text); a FlexworkError fails with its code; any other exception with
+        ProviderError (the exception is chained as the error's ``__cause__``).
+
+        Raises: InvalidError for an empty name; LimitError when 16 are registered.
+        """
+        if not callable(fn):
+            raise TypeError("a hold check must be callable")
+        thunk = _hold_thunk(self.context, fn)
+        self._call(_register_hold_check, text_in(name), thunk, None)
+        self.context._keep_callback(f"archive.hold_check:{name}", thunk)
 
     def set_directory(self, path: Optional[str]) -> None:
         """Names the directory where documents filed from now on are kept (created if missing), or
@@ -270,45 +311,28 @@ HoldCheck = Callable[[str, int, int, str], Optional[str]]
 
 _HOLD_FN = CFUNCTYPE(c_int, c_void_p, c_char_p, c_int64, c_int64, c_char_p, c_void_p, c_size_t,
                      c_void_p)
-_register_hold_check = declare("fw_archive_register_hold_check", c_int, c_char_p, _HOLD_FN,
-                               c_void_p, c_error_pp)
-#: The registered thunks by name: the library calls them for the life of the process.
-_hold_checks: Dict[str, Any] = {}
+_register_hold_check = declare("fw_archive_register_hold_check", c_int, c_ctx_p, c_char_p,
+                               _HOLD_FN, c_void_p, c_error_pp)
 
 
-def _hold_thunk(fn: HoldCheck) -> Any:
+def _hold_thunk(ctx: Context, fn: HoldCheck) -> Any:
+    ref = weakref.ref(ctx)
+
     def thunk(_ctx: Any, party_kind: Optional[bytes], party_id: int, doc_id: int,
               category: Optional[bytes], why: int, why_size: int, _payload: Any) -> int:
         try:
             held = fn((party_kind or b"").decode("utf-8"), party_id, doc_id,
                       (category or b"").decode("utf-8"))
-        except FlexworkError as e:
-            return e.code
-        except Exception:  # noqa: BLE001 - nothing may unwind through C
-            return C.EPROVIDER
-        except BaseException:  # noqa: BLE001
-            return C.EUSER
+        except BaseException as e:  # noqa: BLE001 - nothing may unwind through C
+            owner = ref()
+            if owner is not None:
+                owner._note_callback_error(e)
+            if isinstance(e, FlexworkError):
+                return e.code
+            return C.EPROVIDER if isinstance(e, Exception) else C.EUSER
         if not held:
             return 0
         text = str(held).encode("utf-8")[:why_size - 1]
         ctypes.memmove(why, text + b"\0", len(text) + 1)
         return 1
     return _HOLD_FN(thunk)
-
-
-def register_hold_check(name: str, fn: HoldCheck) -> None:
-    """Registers a hold check for the whole process (at most 16): asked before a document is
-    appraised or destroyed whether something still attached to its party (an open claim, an
-    unsettled amount) forbids it. Registering the same name again replaces it. Register at
-    start-up, before contexts are used in other threads; the check runs inside the library's
-    transaction and must not call back into the context. Outcomes: a falsy return lets the
-    document go; a text holds it (the call fails with DeniedError naming the check and the
-    text); a FlexworkError fails with its code; any other exception with ProviderError.
-
-    Raises: InvalidError for an empty name; LimitError when 16 are registered.
-    """
-    if not callable(fn):
-        raise TypeError("a hold check must be callable")
-    thunk = _hold_thunk(fn)
-    call(_register_hold_check, text_in(name), thunk, None)
-    _hold_checks[name] = thunk

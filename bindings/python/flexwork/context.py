@@ -521,6 +521,11 @@ class Context:
                                             "declare": declare, "pay": pay,
                                             "certificate": certificate})
 
+    def _keep_callback(self, key: str, thunk: Any) -> None:
+        """Keeps a C callback a module registered on this context alive until it is replaced
+        or the context is closed."""
+        self._providers[key] = thunk
+
     def _registered_callback(self, kind: str, callback: str) -> Any:
         """The C function pointer registered for one provider callback, or None."""
         return self._providers.get(kind, {}).get(callback)

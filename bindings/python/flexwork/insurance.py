@@ -41,6 +41,8 @@ _premiums = declare("fw_insurance_premiums", c_int, c_ctx_p, c_int64, c_int64, P
                     POINTER(c_size_t), c_error_pp)
 _certificate = declare("fw_insurance_certificate", c_int, c_ctx_p, c_int64, POINTER(c_void_p),
                        POINTER(c_size_t), c_error_pp)
+_post_premiums = declare("fw_insurance_post_premiums", c_int, c_ctx_p, c_int64, c_char_p,
+                         c_error_pp)
 _certificate_verify = declare("fw_insurance_certificate_verify", c_int, c_char_p, c_size_t,
                               POINTER(c_uint8), c_error_pp)
 _social_request = declare("fw_insurance_social_request", c_int, c_ctx_p, c_char_p, c_size_t,
@@ -211,6 +213,21 @@ class Insurance(ModuleAPI, module="insurance"):
         self._call(_social_list, worker_id, *out.args)
         return out.json()
 
+    def post_premiums(self, before_ms: int, idem_key: str) -> None:
+        """Posts the due premiums charged before before_ms (0: every due premium) to the ledger,
+        one journal entry each, and marks each posted with its entry ("ledger_entry:<id>") in
+        the same transaction, so that a premium is posted exactly once (R-7.12). The payer's
+        account is debited and the platform's insurance payable credited: an enterprise's funds,
+        a worker's payable, or for premiums the platform pays its fee revenue. A premium whose
+        payer cannot cover it (funds short, no such account) stays due for a later run; the
+        others are posted. The run is audited ("insurance.post": how many posted, their total,
+        how many left due).
+
+        Raises: InvalidError (before_ms, idem_key); ConflictError; ClosedError when a premium's
+        entry falls in a closed accounting period; FlexworkPermissionError. On failure nothing
+        is posted.
+        """
+        self._call(_post_premiums, before_ms, text_in(idem_key))
 
 
 def certificate_verify(record: JSONInput, expected_public_key: bytes) -> None:

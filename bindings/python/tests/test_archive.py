@@ -5,6 +5,7 @@ destruction, personal-information blocking, and bundles verified offline (R-7.11
 from __future__ import annotations
 
 import calendar
+import json
 import tarfile
 from pathlib import Path
 from typing import Any, Dict, Optional
@@ -80,7 +81,7 @@ def test_appraise_and_destroy_with_holds(ctx: flexwork.Context, clock: Clock) ->
     with pytest.raises(flexwork.StateError):
         ctx.archive.hold_release(hold)
 
-    flexwork.archive_register_hold_check("payout", payout_check)
+    ctx.archive.register_hold_check("payout", payout_check)
     HOLD_ON["why"] = "payout order 17 of enterprise 3 is not settled"
     try:
         with pytest.raises(flexwork.DeniedError) as e:
@@ -112,12 +113,12 @@ def test_a_failing_hold_check_fails_the_appraisal(ctx: flexwork.Context, clock: 
 
     doc = ctx.archive.file(TAX_RECORD, b"return")
     clock.ms = cst(2037, 1, 2)
-    flexwork.archive_register_hold_check("claims", broken)
+    ctx.archive.register_hold_check("claims", broken)
     try:
         with pytest.raises(flexwork.DeniedError):
             ctx.archive.appraise(doc, {"decision": "destroy", "opinion": "expired"})
     finally:
-        flexwork.archive_register_hold_check("claims", lambda *args: None)
+        ctx.archive.register_hold_check("claims", lambda *args: None)
     ctx.archive.appraise(doc, {"decision": "destroy", "opinion": "expired"})
 
 
@@ -177,3 +178,22 @@ def test_directory_storage(ctx: flexwork.Context, tmp_path: Path) -> None:
     ctx.archive.set_directory(None)
     with pytest.raises(flexwork.InvalidError):
         ctx.archive.set_directory("")
+
+
+def test_collect_files_what_the_other_modules_hold(ctx: flexwork.Context) -> None:
+    from conftest import Parties
+    parties = Parties(ctx)
+    ent = parties.active_enterprise()
+    ctx.archive.collect("enterprise", ent)
+    docs = ctx.archive.list("enterprise", ent)["documents"]
+    assert [(d["category"], d["external_ref"], d["state"]) for d in docs] == [
+        ("verification", "verification", "received"), ("contract", "contract:1", "received")]
+    ctx.archive.collect("enterprise", ent)                 # repeated at will: nothing twice
+    assert len(ctx.archive.list("enterprise", ent)["documents"]) == 2
+    signed = json.loads(ctx.archive.read(docs[1]["id"], "evidence"))
+    assert (signed["format"], signed["id"], signed["kind"]) == ("flexwork-signed-contract", 1,
+                                                                "cooperation")
+    with pytest.raises(flexwork.NotFoundError):
+        ctx.archive.collect("enterprise", 99)
+    with pytest.raises(flexwork.InvalidError):
+        ctx.archive.collect("robot", 1)

@@ -8,7 +8,21 @@ import pytest
 
 import flexwork
 
+from conftest import ENT1, ENT2, Parties
+
 PAYER = "6222020012345678009"
+CHANNEL = {"kind": "bank", "counterparty": "招商银行杭州分行", "agreement_no": "CMB-2026-001",
+           "valid_from": "2026-01-01", "valid_to": "2026-12-31"}
+
+
+@pytest.fixture(autouse=True)
+def platform_and_enterprises(ctx: flexwork.Context, parties: Parties) -> None:
+    """R-4.1, R-7.2: money moves once the platform has a channel agreement; enterprises 1 to 3
+    are active."""
+    ctx.party.channel_add(CHANNEL)
+    assert parties.active_enterprise(ENT1) == 1
+    assert parties.active_enterprise(ENT2) == 2
+    assert parties.active_enterprise(("北京海淀测试科技有限公司", "91110108551385082Q")) == 3
 
 
 def posted(ctx: flexwork.Context, owner_kind: int, owner: int, type_: int) -> int:
@@ -150,7 +164,7 @@ def test_refund_of_unused_funds(ctx: flexwork.Context) -> None:  # R-7.5.a
     assert ctx.ledger.balance(acct)[2] == 70000
     with pytest.raises(flexwork.FundsError) as e:
         ctx.funding.refund(1, 80000, "rf-2")
-    assert e.value.message == ("amount_fen: enterprise 1's funds: account 2 has 70000 fen "
+    assert e.value.message == ("amount_fen: enterprise 1's funds: account 1 has 70000 fen "
                                "available, 80000 fen needed")
     ctx.funding.refund_complete(r1, 1, "rc-1")
     assert (funds(ctx, 1), platform(ctx, flexwork.ACCT_BANK_CLEARING)) == (70000, 70000)

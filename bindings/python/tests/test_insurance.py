@@ -141,3 +141,29 @@ def test_social_insurance_contribution_service(ctx: flexwork.Context) -> None:  
         "id": rid, "kind": "pension", "region": "440300", "month": "2026-03", "base_fen": 512345,
         "rate_ppm": 200000, "amount_fen": 102469, "state": "paid", "reference": "SB-2026-03-0001",
         "note": None, "updated_ms": CLOCK_START}]
+
+
+def test_premiums_are_posted_to_the_ledger_once(ctx: flexwork.Context) -> None:
+    from conftest import Parties
+    parties = Parties(ctx)
+    ent = parties.active_enterprise()
+    w = parties.active_worker(ent)
+    oip = ctx.insurance.enrol({"product_id": ctx.insurance.product_create(OIP), "worker_id": w,
+                               "birth_date": "1990-03-07", "enterprise_id": ent,
+                               "categories": ["instant_delivery"]})
+    day = ctx.insurance.enrol({"product_id": ctx.insurance.product_create(ACC_DAY), "worker_id": w,
+                               "birth_date": "1990-03-07", "enterprise_id": ent})
+    assert ctx.insurance.charge(oip, "O-1", CLOCK_START)[0] == 7
+    assert ctx.insurance.charge(day, "O-1", CLOCK_START)[0] == 150
+    ctx.insurance.post_premiums(0, "post-1")
+    ctx.insurance.post_premiums(0, "post-1")                     # replayed, not posted again
+    with pytest.raises(flexwork.ConflictError):
+        ctx.insurance.post_premiums(CLOCK_START, "post-1")
+    got = ctx.insurance.premiums(0, 0)
+    assert (got["total_fen"], got["due_fen"], got["posted_fen"]) == (157, 150, 7)
+    # the platform's premium is posted; the enterprise has no funds yet: its premium stays due
+    assert [(p["amount_fen"], p["state"], p["journal_ref"]) for p in got["premiums"]] == [
+        (7, "posted", "ledger_entry:1"), (150, "due", None)]
+    payable = ctx.ledger.account_find(flexwork.LEDGER_OWNER_PLATFORM, 0,
+                                      flexwork.ACCT_INSURANCE_PAYABLE)
+    assert ctx.ledger.balance(payable)[0] == 7

@@ -23,9 +23,10 @@ DESIGN = {"code": "DESIGN", "name": "界面设计", "risk_level": "low", "restri
 @pytest.fixture
 def world(ctx: flexwork.Context, parties: Parties) -> Dict[str, int]:
     ctx.task.category_set(DESIGN)
-    return {"ent": parties.active_enterprise(), "ent2": parties.active_enterprise(ENT2),
-            "w1": parties.verified_worker("张三", ID_1990),
-            "w2": parties.verified_worker("李四", ID_1985)}
+    ent = parties.active_enterprise()
+    return {"ent": ent, "ent2": parties.active_enterprise(ENT2),
+            "w1": parties.active_worker(ent, "张三", ID_1990),
+            "w2": parties.active_worker(ent, "李四", ID_1985)}
 
 
 def task_record(clock: Clock, ent: int, unit: int = 50000, slots: int = 2,
