@@ -70,7 +70,7 @@ func (c *Context) ArchiveSetDirectory(path string) error {
 
 // ArchiveFile binds fw_archive_file: receives a document into its party's archive (creating the
 // archive on first use). Errors: ErrInvalid naming the field; ErrLimit above
-// FW_ARCHIVE_MAX_CONTENT; ErrNotFound ($.retention) for an unknown class; ErrState when the
+// ArchiveMaxContent; ErrNotFound ($.retention) for an unknown class; ErrState when the
 // party's personal information is blocked and the document is personal; ErrIO when the
 // directory cannot be written; ErrPerm. On failure nothing is stored.
 func (c *Context) ArchiveFile(record interface{}, content []byte) (int64, error) {
@@ -145,7 +145,7 @@ func (c *Context) ArchiveRead(docID int64, purpose string) ([]byte, error) {
 // {"id","party_kind","party_id","number","state",
 // "category","title","source","retention","received_ms","keep_until_ms" (0 = permanent),
 // "personal","hash","size","storage":"store"|"directory","external_ref",
-// "appraisal","destroyed_ms"}. Free *out_json with fw_free(). Errors: ErrNotFound; ErrPerm.
+// "appraisal","destroyed_ms"}. Errors: ErrNotFound; ErrPerm.
 func (c *Context) ArchiveGet(docID int64) ([]byte, error) {
 	h, err := c.handle()
 	if err != nil {
@@ -353,7 +353,7 @@ func (c *Context) ArchivePIBlock(partyKind string, partyID int64, record interfa
 
 // ArchivePIPurge binds fw_archive_pi_purge: purges a blocked party's personal information once
 // its legal period has ended, by crypto-shredding the party's vault key ("worker:<id>" /
-// "enterprise:<id>"). Personal documents then read as FW_ESHREDDED; their catalogue entries
+// "enterprise:<id>"). Personal documents then read as ErrShredded; their catalogue entries
 // remain. Errors: ErrState when not blocked, or the period has not ended (the message gives the
 // date); ErrNotFound; ErrPerm (admin).
 func (c *Context) ArchivePIPurge(partyKind string, partyID int64) error {

@@ -226,7 +226,7 @@ func (x *Contract) ToJSON() ([]byte, error) {
 }
 
 // ContractSend binds fw_contract_send: sends a draft to its parties for signing (draft ->
-// sent). FW_ESTATE unless a draft.
+// sent). ErrState unless a draft.
 func (c *Context) ContractSend(contractID int64) error {
 	h, err := c.handle()
 	if err != nil {

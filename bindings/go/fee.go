@@ -110,8 +110,7 @@ func (c *Context) FeeScheduleSet(record interface{}) (int64, error) {
 }
 
 // FeeScheduleGet binds fw_fee_schedule_get: the schedule in force for an enterprise at an
-// instant, as JSON: the stored schedule plus "id", "version", "enterprise_id". The caller frees
-// *out_json with fw_free(). Errors: ErrNotFound when none is in force; ErrPerm (an enterprise
+// instant, as JSON: the stored schedule plus "id", "version", "enterprise_id". Errors: ErrNotFound when none is in force; ErrPerm (an enterprise
 // user sees its own).
 func (c *Context) FeeScheduleGet(enterpriseID int64, atMs int64) ([]byte, error) {
 	h, err := c.handle()
@@ -169,7 +168,7 @@ func (x *FeeCalc) Breakdown(amountFen int64, volumeFen int64) ([]byte, error) {
 	return out.take(), nil
 }
 
-// Charge binds fw_fee_calc_charge: the charge point, one of FW_FEE_CHARGE_*.
+// Charge binds fw_fee_calc_charge: the charge point, one of FeeCharge*.
 func (x *FeeCalc) Charge() uint32 {
 	h, err := x.handle()
 	if err != nil {
@@ -180,7 +179,7 @@ func (x *FeeCalc) Charge() uint32 {
 	return v
 }
 
-// Bearer binds fw_fee_calc_bearer: who bears the fee, FW_FEE_ON_TOP or FW_FEE_DEDUCTED.
+// Bearer binds fw_fee_calc_bearer: who bears the fee, FeeOnTop or FeeDeducted.
 func (x *FeeCalc) Bearer() uint32 {
 	h, err := x.handle()
 	if err != nil {

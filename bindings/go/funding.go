@@ -84,7 +84,7 @@ func (c *Context) FundingReferenceCode(enterpriseID int64) (string, error) {
 // by the virtual sub-account it was paid into, the payer account, or the reference code in the
 // remark (in that order of strength); when two of them name different enterprises it goes to
 // suspense. Idempotent by bank_txn_id: the same notice again returns the same id; a different
-// notice under the same bank_txn_id fails with FW_ECONFLICT naming the field. Errors:
+// notice under the same bank_txn_id fails with ErrConflict naming the field. Errors:
 // ErrInvalid naming the field; ErrConflict; ErrClosed; ErrPerm.
 func (c *Context) FundingNotice(record interface{}) (int64, error) {
 	h, err := c.handle()

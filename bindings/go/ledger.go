@@ -125,7 +125,7 @@ func (c *Context) LedgerAccountClose(accountID int64) error {
 // {"id","owner_kind","owner_id","type","type_code","currency",
 // "normal_side":"debit"|"credit","flags":[...],"state":"open"|"closed","debits_posted_fen",
 // "credits_posted_fen","debits_pending_fen","credits_pending_fen","posted_fen","pending_fen",
-// "available_fen","postings"}. The caller frees *out_json with fw_free(). Errors: ErrNotFound;
+// "available_fen","postings"}. Errors: ErrNotFound;
 // ErrPerm (an enterprise user or worker sees only their own).
 func (c *Context) LedgerAccountGet(accountID int64) ([]byte, error) {
 	h, err := c.handle()
@@ -383,7 +383,7 @@ func (c *Context) LedgerHold(debitAccount int64, creditAccount int64, amountFen 
 	return int64(out), nil
 }
 
-// LedgerHoldPost binds fw_ledger_hold_post: posts a hold, in full (FW_LEDGER_AMOUNT_FULL) or in
+// LedgerHoldPost binds fw_ledger_hold_post: posts a hold, in full (LedgerAmountFull) or in
 // part (0 < amount <= held); the rest is released. Errors: ErrNotFound; ErrState (already
 // posted, voided or expired; the message says which); ErrInvalid (amount beyond the hold);
 // ErrConflict; ErrPerm.
@@ -455,7 +455,7 @@ func (c *Context) LedgerTrialBalance() ([]byte, error) {
 }
 
 // LedgerPeriodClose binds fw_ledger_period_close: closes an accounting period (a CST month,
-// "2026-03"): entries may no longer be dated into it (FW_ECLOSED), and a BLAKE2b hash over its
+// "2026-03"): entries may no longer be dated into it (ErrClosed), and a BLAKE2b hash over its
 // entries and the previous closed period's hash seals it. Errors: ErrInvalid (bad month, or a
 // month not yet over); ErrState (already closed); ErrPerm.
 func (c *Context) LedgerPeriodClose(month string) ([]byte, error) {

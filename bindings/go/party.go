@@ -222,7 +222,7 @@ func (c *Context) PartyEnterpriseSuspend(enterpriseID int64, reason string) erro
 }
 
 // PartyEnterpriseResume binds fw_party_enterprise_resume: resumes a suspended enterprise
-// (suspended -> active). FW_ESTATE unless suspended.
+// (suspended -> active). ErrState unless suspended.
 func (c *Context) PartyEnterpriseResume(enterpriseID int64) error {
 	h, err := c.handle()
 	if err != nil {
@@ -293,7 +293,7 @@ func (c *Context) PartyEnterpriseUserAdd(enterpriseID int64, record interface{})
 }
 
 // PartyEnterpriseUserDisable binds fw_party_enterprise_user_disable: disables an enterprise
-// user account. FW_ESTATE when already disabled.
+// user account. ErrState when already disabled.
 func (c *Context) PartyEnterpriseUserDisable(userID int64) error {
 	h, err := c.handle()
 	if err != nil {
@@ -351,7 +351,7 @@ func (c *Context) PartyWorkerRegister(record interface{}) (int64, error) {
 // PartyWorkerVerify binds fw_party_worker_verify: real-name verification through the identity
 // provider's verify_person (name + ID match, optional liveness, bank-card four-element check).
 // {"result":"pass"} verifies, {"result":"fail","reason":"..."} fails; the method and a digest
-// of the answer are recorded. Without a provider (or FW_EPENDING) the worker stays registered
+// of the answer are recorded. Without a provider (or ErrPending) the worker stays registered
 // awaiting fw_party_worker_review(). Errors: ErrNotFound; ErrState unless registered or failed;
 // ErrProvider; ErrPerm.
 func (c *Context) PartyWorkerVerify(workerID int64, liveness string) (uint32, error) {
@@ -537,7 +537,7 @@ func (c *Context) PartyPlatformSet(record interface{}) error {
 }
 
 // PartyPlatformGet binds fw_party_platform_get: the platform's profile with its channel
-// agreements as JSON. FW_ENOTFOUND when never set.
+// agreements as JSON. ErrNotFound when never set.
 func (c *Context) PartyPlatformGet() ([]byte, error) {
 	h, err := c.handle()
 	if err != nil {
@@ -577,7 +577,7 @@ func (c *Context) PartyChannelAdd(record interface{}) (int64, error) {
 	return int64(out), nil
 }
 
-// PartyChannelRevoke binds fw_party_channel_revoke: revokes a channel agreement. FW_ESTATE when
+// PartyChannelRevoke binds fw_party_channel_revoke: revokes a channel agreement. ErrState when
 // already revoked.
 func (c *Context) PartyChannelRevoke(channelID int64) error {
 	h, err := c.handle()
@@ -628,7 +628,7 @@ func (c *Context) PartyStaffAdd(record interface{}) (int64, error) {
 	return int64(out), nil
 }
 
-// PartyStaffDisable binds fw_party_staff_disable: disables a staff account. FW_ESTATE when
+// PartyStaffDisable binds fw_party_staff_disable: disables a staff account. ErrState when
 // already disabled.
 func (c *Context) PartyStaffDisable(staffID int64) error {
 	h, err := c.handle()
@@ -641,7 +641,7 @@ func (c *Context) PartyStaffDisable(staffID int64) error {
 	return check(rc, e)
 }
 
-// PartyStaffRole binds fw_party_staff_role: the FW_ROLE_* of an enabled staff account, for the
+// PartyStaffRole binds fw_party_staff_role: the Role* of an enabled staff account, for the
 // host to pass to fw_ctx_set_actor(). Errors: ErrNotFound (unknown or disabled login).
 func (c *Context) PartyStaffRole(login string) (uint32, error) {
 	h, err := c.handle()

@@ -206,7 +206,7 @@ func (c *Context) RiskInspect(request interface{}, rules []RiskHostRule) ([]byte
 // "enterprise_id":int, "worker_id":int, "task_id":int, "amount_fen":int, "reserve":bool,
 // "bank_card":"...", "phone":"..."}. Answer: {"outcome":"allow"|"review"|"deny",
 // "reservation_id":int, "reasons":[{"code","severity","rule","clause","inputs":{...},
-// "waived_by":int}]}. Errors as fw_risk_check(), plus FW_EJSON; *out_json freed with fw_free().
+// "waived_by":int}]}. Errors as fw_risk_check(), plus ErrJSON;
 func (c *Context) RiskCheckJSON(record interface{}) ([]byte, error) {
 	h, err := c.handle()
 	if err != nil {
@@ -227,8 +227,8 @@ func (c *Context) RiskCheckJSON(record interface{}) ([]byte, error) {
 	return out.take(), nil
 }
 
-// Outcome binds fw_risk_decision_outcome: the outcome, one of FW_RISK_ALLOW, FW_RISK_REVIEW,
-// FW_RISK_DENY.
+// Outcome binds fw_risk_decision_outcome: the outcome, one of RiskAllow, RiskReview,
+// RiskDeny.
 func (x *RiskDecision) Outcome() uint32 {
 	h, err := x.handle()
 	if err != nil {
@@ -252,7 +252,7 @@ func (x *RiskDecision) Reservation() int64 {
 }
 
 // Severity binds fw_risk_decision_severity: reason i's severity, one of
-// FW_RISK_WARN..FW_RISK_WAIVED, or 0 when out of range.
+// RiskWarn..RiskWaived, or 0 when out of range.
 func (x *RiskDecision) Severity(i int) uint32 {
 	h, err := x.handle()
 	if err != nil {
@@ -264,7 +264,7 @@ func (x *RiskDecision) Severity(i int) uint32 {
 }
 
 // ToJSON binds fw_risk_decision_to_json: the decision as JSON (the answer of
-// fw_risk_check_json()); free *out_json with fw_free().
+// RiskCheckJSON).
 func (x *RiskDecision) ToJSON() ([]byte, error) {
 	h, err := x.handle()
 	if err != nil {
@@ -342,7 +342,7 @@ func (c *Context) RiskListAdd(record interface{}) (int64, error) {
 }
 
 // RiskListRemove binds fw_risk_list_remove: removes an entry with a reason (1..500 bytes).
-// FW_ENOTFOUND, FW_ESTATE if removed. Audited.
+// ErrNotFound, ErrState if removed. Audited.
 func (c *Context) RiskListRemove(entryID int64, reason string) error {
 	h, err := c.handle()
 	if err != nil {
@@ -358,7 +358,7 @@ func (c *Context) RiskListRemove(entryID int64, reason string) error {
 
 // RiskListQuery binds fw_risk_list_query: the live entries as a JSON array of
 // {"id","list","kind","masked","reason","source", "waives","expires_ms","created_ms"}; expired
-// entries are omitted. *out_json: fw_free().
+// entries are omitted.
 func (c *Context) RiskListQuery() ([]byte, error) {
 	h, err := c.handle()
 	if err != nil {

@@ -48,8 +48,8 @@ func (c *Context) ServiceCaseOpen(record interface{}) (int64, error) {
 
 // ServiceCaseAcknowledge binds fw_service_case_acknowledge: steps of a case. Each takes
 // optional JSON (NULL = {}), records the step in the case's timeline and the audit log, and
-// returns FW_OK; FW_ENOTFOUND; FW_ESTATE naming the current state when the step does not apply
-// (e.g. assessing an enquiry); FW_EINVAL naming the field; FW_EPERM. On failure nothing
+// returns OK; ErrNotFound; ErrState naming the current state when the step does not apply
+// (e.g. assessing an enquiry); ErrInvalid naming the field; ErrPerm. On failure nothing
 // changes. acknowledge {"note"}: RECEIVED -> ACKNOWLEDGED (ISO 10002 8.4). assess {"severity",
 // "priority":1..4 (1 = most urgent), "note"}: complaints, ACKNOWLEDGED -> ASSESSED; the respond
 // and close limits are recomputed from the receipt time for the new severity (8.5). investigate
@@ -574,8 +574,7 @@ func (c *Context) ServiceReport(month string, opts interface{}) ([]byte, error) 
 }
 
 // ServiceReportHTML binds fw_service_report_html: the same report as a self-contained HTML page
-// (inline SVG charts, no scripts, no network). Errors: as fw_service_report(); *out_html freed
-// with fw_free().
+// (inline SVG charts, no scripts, no network). Errors: as ServiceReport.
 func (c *Context) ServiceReportHTML(month string, opts interface{}) (string, error) {
 	h, err := c.handle()
 	if err != nil {

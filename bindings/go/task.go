@@ -209,7 +209,7 @@ func (x *Task) EnterpriseID() int64 {
 	return v
 }
 
-// State binds fw_task_state: the task's state when loaded, one of FW_TASK_*.
+// State binds fw_task_state: the task's state when loaded, one of Task*.
 func (x *Task) State() uint32 {
 	h, err := x.handle()
 	if err != nil {
@@ -399,7 +399,7 @@ func (c *Context) TaskList(filter interface{}) ([]byte, error) {
 
 // TaskTake binds fw_task_take: A worker takes a slot of a published or in-progress task (接取).
 // The eligibility gate refuses with a reason code first in the message (docs/api/task.md lists
-// them): TASK_NOT_OPEN (FW_ESTATE); TAKE_DEADLINE_PASSED; WORKER_NOT_VERIFIED,
+// them): TASK_NOT_OPEN (ErrState); TAKE_DEADLINE_PASSED; WORKER_NOT_VERIFIED,
 // WORKER_SUSPENDED, WORKER_CLOSED; ENTERPRISE_* (the publisher is no longer active);
 // WORKER_UNDER_18, WORKER_AGE_UNKNOWN (adults-only task); CERTIFICATE_MISSING; RATING_TOO_LOW;
 // ALREADY_TAKEN; the gates of other modules (a signed service agreement, risk lists and

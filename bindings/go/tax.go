@@ -172,7 +172,7 @@ func (x *TaxCalc) SetPolicy(name string, value string) error {
 }
 
 // SetMethod binds fw_tax_calc_set_method: chooses the IIT method for labour remuneration, one
-// of FW_TAX_METHOD_*. Errors: ErrInvalid for another value.
+// of TaxMethod*. Errors: ErrInvalid for another value.
 func (x *TaxCalc) SetMethod(method uint32) error {
 	h, err := x.handle()
 	if err != nil {
@@ -496,7 +496,7 @@ func (c *Context) TaxDeclarationBuild(period string) (int64, error) {
 // TaxDeclarationSubmit binds fw_tax_declaration_submit: submits a draft through the tax
 // provider's declare callback. With an answer {"status":"accepted","receipt_no"} or
 // {"status":"rejected","reason"} the state follows; without a provider, or when it answers
-// later (FW_EPENDING), the declaration stays SUBMITTED until fw_tax_declaration_resolve().
+// later (ErrPending), the declaration stays SUBMITTED until fw_tax_declaration_resolve().
 // Audited. Errors: ErrNotFound; ErrState unless it is the period's current draft; ErrProvider /
 // ErrTimeout when the provider failed (the declaration stays a draft); ErrPerm.
 func (c *Context) TaxDeclarationSubmit(declarationID int64) error {

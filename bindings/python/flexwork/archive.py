@@ -113,7 +113,7 @@ class Archive(ModuleAPI, module="archive"):
     def file(self, record: JSONInput, content: bytes) -> int:
         """Receives a document into its party's archive (creating the archive on first use).
 
-        Raises: InvalidError naming the field; LimitError above FW_ARCHIVE_MAX_CONTENT;
+        Raises: InvalidError naming the field; LimitError above ARCHIVE_MAX_CONTENT;
         NotFoundError ($.retention) for an unknown class; StateError when the party's personal
         information is blocked and the document is personal; FlexworkIOError when the directory
         cannot be written; FlexworkPermissionError. On failure nothing is stored.
@@ -147,7 +147,7 @@ class Archive(ModuleAPI, module="archive"):
         """The catalogue entry of one document: {"id","party_kind","party_id","number","state",
         "category","title","source","retention","received_ms","keep_until_ms" (0 = permanent),
         "personal","hash","size","storage":"store"|"directory","external_ref",
-        "appraisal","destroyed_ms"}. Free *out_json with fw_free().
+        "appraisal","destroyed_ms"}.
 
         Raises: NotFoundError; FlexworkPermissionError.
         """
@@ -251,7 +251,7 @@ class Archive(ModuleAPI, module="archive"):
     def pi_purge(self, party_kind: str, party_id: int) -> None:
         """Purges a blocked party's personal information once its legal period has ended, by
         crypto-shredding the party's vault key ("worker:<id>" / "enterprise:<id>"). Personal
-        documents then read as FW_ESHREDDED; their catalogue entries remain.
+        documents then read as ShreddedError; their catalogue entries remain.
 
         Raises: StateError when not blocked, or the period has not ended (the message gives the
         date); NotFoundError; FlexworkPermissionError (admin).

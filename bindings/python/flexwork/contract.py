@@ -105,7 +105,7 @@ class Contracts(ModuleAPI, module="contract"):
         return out.json()
 
     def send(self, contract_id: int) -> None:
-        """Sends a draft to its parties for signing (draft -> sent). FW_ESTATE unless a draft.
+        """Sends a draft to its parties for signing (draft -> sent). StateError unless a draft.
         """
         self._call(_send, contract_id)
 

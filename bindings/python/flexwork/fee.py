@@ -61,7 +61,7 @@ class Fee(ModuleAPI, module="fee"):
 
     def schedule_get(self, enterprise_id: int, at_ms: int) -> Any:
         """The schedule in force for an enterprise at an instant, as JSON: the stored schedule plus
-        "id", "version", "enterprise_id". The caller frees *out_json with fw_free().
+        "id", "version", "enterprise_id".
 
         Raises: NotFoundError when none is in force; FlexworkPermissionError (an enterprise user
         sees its own).
@@ -110,11 +110,11 @@ class FeeCalc(Handle):
         return out.json()
 
     def charge(self) -> int:
-        """The charge point, one of FW_FEE_CHARGE_*."""
+        """The charge point, one of FEE_CHARGE_*."""
         return int(_fee_calc_charge(self._require()))
 
     def bearer(self) -> int:
-        """Who bears the fee, FW_FEE_ON_TOP or FW_FEE_DEDUCTED."""
+        """Who bears the fee, FEE_ON_TOP or FEE_DEDUCTED."""
         return int(_fee_calc_bearer(self._require()))
 
     def schedule_id(self) -> int:

@@ -77,7 +77,7 @@ class Funding(ModuleAPI, module="funding"):
         paid into, the payer account, or the reference code in the remark (in that order of
         strength); when two of them name different enterprises it goes to suspense. Idempotent
         by bank_txn_id: the same notice again returns the same id; a different notice under the
-        same bank_txn_id fails with FW_ECONFLICT naming the field.
+        same bank_txn_id fails with ConflictError naming the field.
 
         Raises: InvalidError naming the field; ConflictError; ClosedError;
         FlexworkPermissionError.

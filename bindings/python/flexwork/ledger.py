@@ -159,7 +159,7 @@ class Ledger(ModuleAPI, module="ledger"):
         """An account as JSON: {"id","owner_kind","owner_id","type","type_code","currency",
         "normal_side":"debit"|"credit","flags":[...],"state":"open"|"closed","debits_posted_fen",
         "credits_posted_fen","debits_pending_fen","credits_pending_fen","posted_fen","pending_fen",
-        "available_fen","postings"}. The caller frees *out_json with fw_free().
+        "available_fen","postings"}.
 
         Raises: NotFoundError; FlexworkPermissionError (an enterprise user or worker sees only
         their own).
@@ -216,7 +216,7 @@ class Ledger(ModuleAPI, module="ledger"):
 
         Without LEDGER_BATCH_ATOMIC each transfer has its own outcome: returns
         ``(entry_ids, codes)``, per item its entry (0 when it failed) and its code (0 or an
-        FW_E* code). With LEDGER_BATCH_ATOMIC the first failure undoes the whole batch and is
+        E* code). With LEDGER_BATCH_ATOMIC the first failure undoes the whole batch and is
         raised, with the item's index in the path (``"$[17].amount_fen"``).
 
         Raises: InvalidError; the first item's failure with LEDGER_BATCH_ATOMIC;
@@ -288,7 +288,7 @@ class Ledger(ModuleAPI, module="ledger"):
         return out.value
 
     def hold_post(self, hold_id: int, amount_fen: int, idem_key: str) -> int:
-        """Posts a hold, in full (FW_LEDGER_AMOUNT_FULL) or in part (0 < amount <= held); the rest
+        """Posts a hold, in full (LEDGER_AMOUNT_FULL) or in part (0 < amount <= held); the rest
         is released.
 
         Raises: NotFoundError; StateError (already posted, voided or expired; the message says
@@ -328,7 +328,7 @@ class Ledger(ModuleAPI, module="ledger"):
 
     def period_close(self, month: str) -> Any:
         """Closes an accounting period (a CST month, "2026-03"): entries may no longer be dated
-        into it (FW_ECLOSED), and a BLAKE2b hash over its entries and the previous closed
+        into it (ClosedError), and a BLAKE2b hash over its entries and the previous closed
         period's hash seals it.
 
         Raises: InvalidError (bad month, or a month not yet over); StateError (already closed);

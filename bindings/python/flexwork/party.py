@@ -168,7 +168,7 @@ class Party(ModuleAPI, module="party"):
         self._call(_enterprise_suspend, enterprise_id, text_in(reason))
 
     def enterprise_resume(self, enterprise_id: int) -> None:
-        """Resumes a suspended enterprise (suspended -> active). FW_ESTATE unless suspended.
+        """Resumes a suspended enterprise (suspended -> active). StateError unless suspended.
         """
         self._call(_enterprise_resume, enterprise_id)
 
@@ -205,7 +205,7 @@ class Party(ModuleAPI, module="party"):
         return out.value
 
     def enterprise_user_disable(self, user_id: int) -> None:
-        """Disables an enterprise user account. FW_ESTATE when already disabled."""
+        """Disables an enterprise user account. StateError when already disabled."""
         self._call(_enterprise_user_disable, user_id)
 
     def enterprise_user_list(self, enterprise_id: int) -> Any:
@@ -232,7 +232,7 @@ class Party(ModuleAPI, module="party"):
         """Real-name verification through the identity provider's verify_person (name + ID match,
         optional liveness, bank-card four-element check). {"result":"pass"} verifies,
         {"result":"fail","reason":"..."} fails; the method and a digest of the answer are
-        recorded. Without a provider (or FW_EPENDING) the worker stays registered awaiting
+        recorded. Without a provider (or PendingError) the worker stays registered awaiting
         fw_party_worker_review().
 
         Raises: NotFoundError; StateError unless registered or failed; ProviderError;
@@ -315,7 +315,7 @@ class Party(ModuleAPI, module="party"):
         self._call(_platform_set, *json_in(record))
 
     def platform_get(self) -> Any:
-        """The platform's profile with its channel agreements as JSON. FW_ENOTFOUND when never set.
+        """The platform's profile with its channel agreements as JSON. NotFoundError when never set.
         """
         out = OutText()
         self._call(_platform_get, *out.args)
@@ -333,7 +333,7 @@ class Party(ModuleAPI, module="party"):
         return out.value
 
     def channel_revoke(self, channel_id: int) -> None:
-        """Revokes a channel agreement. FW_ESTATE when already revoked."""
+        """Revokes a channel agreement. StateError when already revoked."""
         self._call(_channel_revoke, channel_id)
 
     def platform_check(self) -> None:
@@ -355,11 +355,11 @@ class Party(ModuleAPI, module="party"):
         return out.value
 
     def staff_disable(self, staff_id: int) -> None:
-        """Disables a staff account. FW_ESTATE when already disabled."""
+        """Disables a staff account. StateError when already disabled."""
         self._call(_staff_disable, staff_id)
 
     def staff_role(self, login: str) -> int:
-        """The FW_ROLE_* of an enabled staff account, for the host to pass to fw_ctx_set_actor().
+        """The ROLE_* of an enabled staff account, for the host to pass to fw_ctx_set_actor().
 
         Raises: NotFoundError (unknown or disabled login).
         """

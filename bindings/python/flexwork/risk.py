@@ -184,8 +184,7 @@ class Risk(ModuleAPI, module="risk"):
         "enterprise_id":int, "worker_id":int, "task_id":int, "amount_fen":int, "reserve":bool,
         "bank_card":"...", "phone":"..."}. Answer: {"outcome":"allow"|"review"|"deny",
         "reservation_id":int, "reasons":[{"code","severity","rule","clause","inputs":{...},
-        "waived_by":int}]}. Errors as fw_risk_check(), plus FW_EJSON; *out_json freed with
-        fw_free().
+        "waived_by":int}]}. Errors as :meth:`check`, plus JSONError.
         """
         out = OutText()
         self._call(_check_json, *json_in(record), *out.args)
@@ -223,14 +222,14 @@ class Risk(ModuleAPI, module="risk"):
         return out.value
 
     def list_remove(self, entry_id: int, reason: str) -> None:
-        """Removes an entry with a reason (1..500 bytes). FW_ENOTFOUND, FW_ESTATE if removed.
+        """Removes an entry with a reason (1..500 bytes). NotFoundError, StateError if removed.
         Audited.
         """
         self._call(_list_remove, entry_id, text_in(reason))
 
     def list_query(self) -> Any:
         """The live entries as a JSON array of {"id","list","kind","masked","reason","source",
-        "waives","expires_ms","created_ms"}; expired entries are omitted. *out_json: fw_free().
+        "waives","expires_ms","created_ms"}; expired entries are omitted.
         """
         out = OutText()
         self._call(_list_query, *out.args)
@@ -364,7 +363,7 @@ class RiskDecision(Handle):
     _what = "risk decision"
 
     def outcome(self) -> int:
-        """The outcome, one of FW_RISK_ALLOW, FW_RISK_REVIEW, FW_RISK_DENY."""
+        """The outcome, one of RISK_ALLOW, RISK_REVIEW, RISK_DENY."""
         return int(_risk_decision_outcome(self._require()))
 
     def reservation(self) -> int:
@@ -385,14 +384,12 @@ class RiskDecision(Handle):
         return [(str(self.code(i)), self.severity(i)) for i in range(self.count())]
 
     def severity(self, i: int) -> int:
-        """Reason i's severity, one of FW_RISK_WARN..FW_RISK_WAIVED, or 0 when out of range.
+        """Reason i's severity, one of RISK_WARN..RISK_WAIVED, or 0 when out of range.
         """
         return int(_risk_decision_severity(self._require(), i))
 
     def to_json(self) -> Any:
-        """The decision as JSON (the answer of fw_risk_check_json()); free *out_json with
-        fw_free().
-        """
+        """The decision as JSON (the answer of :meth:`Risk.check_json`)."""
         out = OutText()
         self._call(_risk_decision_to_json, *out.args)
         return out.json()

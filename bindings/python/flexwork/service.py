@@ -98,9 +98,9 @@ class Service(ModuleAPI, module="service"):
 
     def case_acknowledge(self, case_id: int, record: Optional[JSONInput] = None) -> None:
         """Steps of a case. Each takes optional JSON (NULL = {}), records the step in the case's
-        timeline and the audit log, and returns FW_OK; FW_ENOTFOUND; FW_ESTATE naming the
-        current state when the step does not apply (e.g. assessing an enquiry); FW_EINVAL naming
-        the field; FW_EPERM. On failure nothing changes. acknowledge {"note"}: RECEIVED ->
+        timeline and the audit log, and returns OK; NotFoundError; StateError naming the
+        current state when the step does not apply (e.g. assessing an enquiry); InvalidError naming
+        the field; FlexworkPermissionError. On failure nothing changes. acknowledge {"note"}: RECEIVED ->
         ACKNOWLEDGED (ISO 10002 8.4). assess {"severity", "priority":1..4 (1 = most urgent),
         "note"}: complaints, ACKNOWLEDGED -> ASSESSED; the respond and close limits are
         recomputed from the receipt time for the new severity (8.5). investigate {"note"}:

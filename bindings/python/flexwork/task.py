@@ -216,7 +216,7 @@ class Tasks(ModuleAPI, module="task"):
     def take(self, task_id: int, worker_id: int) -> int:
         """A worker takes a slot of a published or in-progress task (接取). The eligibility gate
         refuses with a reason code first in the message (docs/api/task.md lists them):
-        TASK_NOT_OPEN (FW_ESTATE); TAKE_DEADLINE_PASSED; WORKER_NOT_VERIFIED, WORKER_SUSPENDED,
+        TASK_NOT_OPEN (StateError); TAKE_DEADLINE_PASSED; WORKER_NOT_VERIFIED, WORKER_SUSPENDED,
         WORKER_CLOSED; ENTERPRISE_* (the publisher is no longer active); WORKER_UNDER_18,
         WORKER_AGE_UNKNOWN (adults-only task); CERTIFICATE_MISSING; RATING_TOO_LOW;
         ALREADY_TAKEN; the gates of other modules (a signed service agreement, risk lists and
@@ -357,7 +357,7 @@ class Task(Handle):
         return int(_task_enterprise_id(self._require()))
 
     def state(self) -> int:
-        """The task's state when loaded, one of FW_TASK_*."""
+        """The task's state when loaded, one of TASK_*."""
         return int(_task_state(self._require()))
 
     def unit_price_fen(self) -> int:

@@ -225,7 +225,7 @@ class Tax(ModuleAPI, module="tax"):
     def declaration_submit(self, declaration_id: int) -> None:
         """Submits a draft through the tax provider's declare callback. With an answer
         {"status":"accepted","receipt_no"} or {"status":"rejected","reason"} the state follows;
-        without a provider, or when it answers later (FW_EPENDING), the declaration stays
+        without a provider, or when it answers later (PendingError), the declaration stays
         SUBMITTED until fw_tax_declaration_resolve(). Audited.
 
         Raises: NotFoundError; StateError unless it is the period's current draft; ProviderError
@@ -420,7 +420,7 @@ class TaxCalc(Handle):
         self._call(_tax_calc_set_policy, text_in(name), text_in(value))
 
     def set_method(self, method: int) -> None:
-        """Chooses the IIT method for labour remuneration, one of FW_TAX_METHOD_*.
+        """Chooses the IIT method for labour remuneration, one of TAX_METHOD_*.
 
         Raises: InvalidError for another value.
         """
