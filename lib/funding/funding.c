@@ -26,6 +26,7 @@
 #include "core/ctx.h"
 #include "core/db.h"
 #include "core/error.h"
+#include "core/hook.h"
 #include "core/idem.h"
 #include "core/json.h"
 #include "core/vault.h"
@@ -298,12 +299,17 @@ static int platform_account(fw_ctx *ctx, uint32_t type, const char *cur, fw_id *
     return fw__ledger_account(ctx, FW_LEDGER_OWNER_PLATFORM, 0, type, cur, 1, id, err);
 }
 
-/* May money be credited to the enterprise now? FW_EDENIED with the party module's reason code. */
-static int may_receive(fw_ctx *ctx, fw_id enterprise_id, fw_error **err)
+/*
+ * May money be credited to the enterprise now? FW_EDENIED with the party module's reason code,
+ * or with the reason of a higher module taking part in "funding.receive" (risk's gate).
+ */
+static int may_receive(fw_ctx *ctx, fw_id enterprise_id, int64_t amount, fw_error **err)
 {
     int rc = fw__party_require_platform_ready(ctx, err);
     if (rc == FW_OK)
         rc = fw__party_require_active_enterprise(ctx, enterprise_id, err);
+    if (rc == FW_OK)
+        rc = fw__hook_run(ctx, "funding.receive", enterprise_id, &amount, err);
     return rc;
 }
 
@@ -493,7 +499,7 @@ static int recognise(fw_ctx *ctx, const struct notice *n, fw_id *out_id, fw_erro
     else if (by_code)
         matched = "reference";
     /* the bank has the money either way: what may not be credited waits in suspense */
-    if (enterprise && (rc = may_receive(ctx, enterprise, &held)) != FW_OK) {
+    if (enterprise && (rc = may_receive(ctx, enterprise, n->amount, &held)) != FW_OK) {
         if (rc != FW_EDENIED && rc != FW_ENOTFOUND) {
             if (err && !*err)
                 *err = held;
@@ -798,7 +804,7 @@ static int resolve(fw_ctx *ctx, fw_id incoming_id, fw_id enterprise_id, const ch
     if (rc == FW_OK)
         rc = platform_account(ctx, FW_ACCT_SUSPENSE, in.currency, &suspense, err);
     if (rc == FW_OK && enterprise_id)
-        rc = may_receive(ctx, enterprise_id, err);
+        rc = may_receive(ctx, enterprise_id, in.amount, err);
     if (rc == FW_OK && enterprise_id) {
         rc = credit_enterprise(ctx, enterprise_id, suspense, in.amount, in.currency,
                                fw_ctx_now(ctx), "funding.assigned", in.bank_txn_id, &entry, &fee, err);

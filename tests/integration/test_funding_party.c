@@ -6,6 +6,7 @@
 
 #include <flexwork/funding.h>
 #include <flexwork/ledger.h>
+#include <flexwork/risk.h>
 #include "ledger/ledger.h"
 
 #define PLATFORM "{\"operating_entity\":\"杭州灵工平台科技有限公司\",\"uscc\":\"91350100M000100Y43\",\"licences\":[]}"
@@ -204,6 +205,27 @@ static void refund_needs_the_channel(void **state)
     assert_balanced(ctx);
 }
 
+/* .c, R-7.10.h: risk takes part in funding: a black-listed enterprise's payment waits in suspense. */
+static void black_listed_enterprise_is_not_credited(void **state)
+{
+    fw_ctx *ctx = *state;
+    const char *entry = "{\"list\":\"black\",\"kind\":\"enterprise\",\"value\":\"91330100799655058B\","
+                        "\"reason\":\"涉嫌虚开发票\",\"source\":\"税务机关通报\"}";
+    fw_error *err = NULL;
+    fw_id in, id = 0;
+
+    platform(ctx, 1);
+    assert_rc(fw_risk_list_add(ctx, entry, strlen(entry), &id, &err), FW_OK, &err);
+    in = notice(ctx, "L-1", 30000);
+    assert_int_equal(incoming_state(ctx, in), FW_FUNDING_SUSPENSE);
+    assert_int_equal(FUNDS(1), 0);
+    assert_int_equal(SUSPENSE(), 30000);
+    assert_int_equal(BANK(), 30000);
+    assert_parked_because(ctx, in, "LIST_ENTERPRISE_BLACK");
+    assert_balanced(ctx);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, test_setup_admin, test_teardown_ctx)
 TEST_MAIN(T(no_channel_agreement_parks_the_money), T(suspended_enterprise_is_not_credited),
-          T(inactive_enterprise_cannot_be_assigned), T(refund_needs_the_channel))
+          T(inactive_enterprise_cannot_be_assigned), T(refund_needs_the_channel),
+          T(black_listed_enterprise_is_not_credited))
