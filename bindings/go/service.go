@@ -46,23 +46,17 @@ func (c *Context) ServiceCaseOpen(record interface{}) (int64, error) {
 	return int64(out), nil
 }
 
-// ServiceCaseAcknowledge binds fw_service_case_acknowledge: steps of a case. Each takes
-// optional JSON (NULL = {}), records the step in the case's timeline and the audit log, and
-// returns OK; ErrNotFound; ErrState naming the current state when the step does not apply
-// (e.g. assessing an enquiry); ErrInvalid naming the field; ErrPerm. On failure nothing
-// changes. acknowledge {"note"}: RECEIVED -> ACKNOWLEDGED (ISO 10002 8.4). assess {"severity",
-// "priority":1..4 (1 = most urgent), "note"}: complaints, ACKNOWLEDGED -> ASSESSED; the respond
-// and close limits are recomputed from the receipt time for the new severity (8.5). investigate
-// {"note"}: complaints, ASSESSED -> INVESTIGATING (8.6). respond {"response" (required),
-// "remedy":"refund"|"compensation"|"apology"|"correction"| "information"|"none", "cause" (the
-// root cause code, 1..64; required for complaints)}: complaints ASSESSED/INVESTIGATING ->
-// RESPONDED; enquiries RECEIVED/ACKNOWLEDGED -> RESPONDED (8.7). decide {"decision" (required),
-// "accepted":true|false}: complaints, RESPONDED -> DECIDED; the complainant's acceptance is
-// recorded; a refusal offers escalation (8.8). close {"satisfaction":1..5 (the complainant's
-// evaluation of the handling, R-8.1.c), "note"}: complaints DECIDED -> CLOSED, enquiries
-// RESPONDED -> CLOSED (8.9). escalate {"reason" (required), "to" (who takes it, 1..100)}: any
-// open case, level + 1 (at most 3). reopen {"reason" (required)}: complaints, CLOSED ->
-// INVESTIGATING.
+// ServiceCaseAcknowledge binds fw_service_case_acknowledge: a case step (ISO 10002 8.4),
+// RECEIVED -> ACKNOWLEDGED; record {"note"}. Every step takes optional JSON (nil = {}) and
+// records the step in the case's timeline and the audit log: ServiceCaseAssess {"severity",
+// "priority" 1..4, "note"} (complaints, ACKNOWLEDGED -> ASSESSED; the limits are recomputed for
+// the new severity); ServiceCaseInvestigate {"note"} (ASSESSED -> INVESTIGATING);
+// ServiceCaseRespond {"response", "remedy", "cause"} (-> RESPONDED); ServiceCaseDecide
+// {"decision", "accepted"} (RESPONDED -> DECIDED); ServiceCaseClose {"satisfaction" 1..5,
+// "note"} (-> CLOSED); ServiceCaseEscalate {"reason", "to"} (any open case, level + 1, at most
+// 3); ServiceCaseReopen {"reason"} (CLOSED -> INVESTIGATING). Errors: ErrNotFound; ErrState
+// naming the current state when the step does not apply (e.g. assessing an enquiry);
+// ErrInvalid naming the field; ErrPerm. On failure nothing changes.
 func (c *Context) ServiceCaseAcknowledge(caseID int64, record interface{}) error {
 	h, err := c.handle()
 	if err != nil {
@@ -79,7 +73,7 @@ func (c *Context) ServiceCaseAcknowledge(caseID int64, record interface{}) error
 	return check(rc, e)
 }
 
-// ServiceCaseAssess binds fw_service_case_assess: see fw_service_case_acknowledge().
+// ServiceCaseAssess binds fw_service_case_assess: a case step, see ServiceCaseAcknowledge.
 func (c *Context) ServiceCaseAssess(caseID int64, record interface{}) error {
 	h, err := c.handle()
 	if err != nil {
@@ -96,7 +90,7 @@ func (c *Context) ServiceCaseAssess(caseID int64, record interface{}) error {
 	return check(rc, e)
 }
 
-// ServiceCaseInvestigate binds fw_service_case_investigate: see fw_service_case_acknowledge().
+// ServiceCaseInvestigate binds fw_service_case_investigate: a case step, see ServiceCaseAcknowledge.
 func (c *Context) ServiceCaseInvestigate(caseID int64, record interface{}) error {
 	h, err := c.handle()
 	if err != nil {
@@ -113,7 +107,7 @@ func (c *Context) ServiceCaseInvestigate(caseID int64, record interface{}) error
 	return check(rc, e)
 }
 
-// ServiceCaseRespond binds fw_service_case_respond: see fw_service_case_acknowledge().
+// ServiceCaseRespond binds fw_service_case_respond: a case step, see ServiceCaseAcknowledge.
 func (c *Context) ServiceCaseRespond(caseID int64, record interface{}) error {
 	h, err := c.handle()
 	if err != nil {
@@ -130,7 +124,7 @@ func (c *Context) ServiceCaseRespond(caseID int64, record interface{}) error {
 	return check(rc, e)
 }
 
-// ServiceCaseDecide binds fw_service_case_decide: see fw_service_case_acknowledge().
+// ServiceCaseDecide binds fw_service_case_decide: a case step, see ServiceCaseAcknowledge.
 func (c *Context) ServiceCaseDecide(caseID int64, record interface{}) error {
 	h, err := c.handle()
 	if err != nil {
@@ -147,7 +141,7 @@ func (c *Context) ServiceCaseDecide(caseID int64, record interface{}) error {
 	return check(rc, e)
 }
 
-// ServiceCaseClose binds fw_service_case_close: see fw_service_case_acknowledge(). The
+// ServiceCaseClose binds fw_service_case_close: a case step, see ServiceCaseAcknowledge. The
 // complainant may close their own decided case.
 func (c *Context) ServiceCaseClose(caseID int64, record interface{}) error {
 	h, err := c.handle()
@@ -165,7 +159,7 @@ func (c *Context) ServiceCaseClose(caseID int64, record interface{}) error {
 	return check(rc, e)
 }
 
-// ServiceCaseEscalate binds fw_service_case_escalate: see fw_service_case_acknowledge().
+// ServiceCaseEscalate binds fw_service_case_escalate: a case step, see ServiceCaseAcknowledge.
 func (c *Context) ServiceCaseEscalate(caseID int64, record interface{}) error {
 	h, err := c.handle()
 	if err != nil {
@@ -182,7 +176,7 @@ func (c *Context) ServiceCaseEscalate(caseID int64, record interface{}) error {
 	return check(rc, e)
 }
 
-// ServiceCaseReopen binds fw_service_case_reopen: see fw_service_case_acknowledge().
+// ServiceCaseReopen binds fw_service_case_reopen: a case step, see ServiceCaseAcknowledge.
 func (c *Context) ServiceCaseReopen(caseID int64, record interface{}) error {
 	h, err := c.handle()
 	if err != nil {

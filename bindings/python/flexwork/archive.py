@@ -6,7 +6,7 @@ import ctypes
 import weakref
 from ctypes import (CFUNCTYPE, POINTER, byref, c_char_p, c_int, c_int64, c_size_t, c_uint8,
                     c_uint32, c_void_p)
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Optional
 
 from ._lib import JSONInput, OutText, c_ctx_p, c_error_pp, call, declare, json_in, key32, text_in
 from . import constants as C

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ctypes import POINTER, byref, c_char_p, c_int, c_int64, c_size_t, c_uint32, c_void_p
 from typing import Any
 
-from ._lib import JSONInput, OutText, c_ctx_p, c_error_pp, call, declare, json_in, take_string, text_in
+from ._lib import (JSONInput, OutText, c_ctx_p, c_error_pp, declare, json_in, take_string,
+                   text_in)
 from .context import ModuleAPI
 
 __all__ = ["Funding", "FUNDING_RECOGNISED", "FUNDING_SUSPENSE", "FUNDING_ASSIGNED",

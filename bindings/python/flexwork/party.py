@@ -1,4 +1,5 @@
-"""Parties: the platform itself, enterprises, their staff, and workers (include/flexwork/party.h)."""
+"""Parties: the platform itself, enterprises, their staff, and workers
+(include/flexwork/party.h)."""
 
 from __future__ import annotations
 

@@ -97,53 +97,50 @@ class Service(ModuleAPI, module="service"):
         return out.value
 
     def case_acknowledge(self, case_id: int, record: Optional[JSONInput] = None) -> None:
-        """Steps of a case. Each takes optional JSON (NULL = {}), records the step in the case's
-        timeline and the audit log, and returns OK; NotFoundError; StateError naming the
-        current state when the step does not apply (e.g. assessing an enquiry); InvalidError naming
-        the field; FlexworkPermissionError. On failure nothing changes. acknowledge {"note"}: RECEIVED ->
-        ACKNOWLEDGED (ISO 10002 8.4). assess {"severity", "priority":1..4 (1 = most urgent),
-        "note"}: complaints, ACKNOWLEDGED -> ASSESSED; the respond and close limits are
-        recomputed from the receipt time for the new severity (8.5). investigate {"note"}:
-        complaints, ASSESSED -> INVESTIGATING (8.6). respond {"response" (required),
-        "remedy":"refund"|"compensation"|"apology"|"correction"| "information"|"none", "cause"
-        (the root cause code, 1..64; required for complaints)}: complaints
-        ASSESSED/INVESTIGATING -> RESPONDED; enquiries RECEIVED/ACKNOWLEDGED -> RESPONDED (8.7).
-        decide {"decision" (required), "accepted":true|false}: complaints, RESPONDED -> DECIDED;
-        the complainant's acceptance is recorded; a refusal offers escalation (8.8). close
-        {"satisfaction":1..5 (the complainant's evaluation of the handling, R-8.1.c), "note"}:
-        complaints DECIDED -> CLOSED, enquiries RESPONDED -> CLOSED (8.9). escalate {"reason"
-        (required), "to" (who takes it, 1..100)}: any open case, level + 1 (at most 3). reopen
-        {"reason" (required)}: complaints, CLOSED -> INVESTIGATING.
+        """A case step (ISO 10002 8.4): RECEIVED -> ACKNOWLEDGED; ``record`` {"note"}.
+
+        Every step takes optional JSON (None = {}), records the step in the case's timeline
+        and the audit log: ``case_acknowledge``; ``case_assess`` {"severity", "priority"
+        1..4, "note"} (complaints, ACKNOWLEDGED -> ASSESSED; the limits are recomputed for the
+        new severity); ``case_investigate`` {"note"} (ASSESSED -> INVESTIGATING);
+        ``case_respond`` {"response", "remedy", "cause"} (-> RESPONDED); ``case_decide``
+        {"decision", "accepted"} (RESPONDED -> DECIDED); ``case_close`` {"satisfaction" 1..5,
+        "note"} (-> CLOSED); ``case_escalate`` {"reason", "to"} (any open case, level + 1, at
+        most 3); ``case_reopen`` {"reason"} (CLOSED -> INVESTIGATING).
+
+        Raises: NotFoundError; StateError naming the current state when the step does not
+        apply (e.g. assessing an enquiry); InvalidError naming the field;
+        FlexworkPermissionError. On failure nothing changes.
         """
         self._call(_case_acknowledge, case_id, *_opt_json(record))
 
     def case_assess(self, case_id: int, record: Optional[JSONInput] = None) -> None:
-        """See fw_service_case_acknowledge()."""
+        """A case step: see :meth:`case_acknowledge`."""
         self._call(_case_assess, case_id, *_opt_json(record))
 
     def case_investigate(self, case_id: int, record: Optional[JSONInput] = None) -> None:
-        """See fw_service_case_acknowledge()."""
+        """A case step: see :meth:`case_acknowledge`."""
         self._call(_case_investigate, case_id, *_opt_json(record))
 
     def case_respond(self, case_id: int, record: Optional[JSONInput] = None) -> None:
-        """See fw_service_case_acknowledge()."""
+        """A case step: see :meth:`case_acknowledge`."""
         self._call(_case_respond, case_id, *_opt_json(record))
 
     def case_decide(self, case_id: int, record: Optional[JSONInput] = None) -> None:
-        """See fw_service_case_acknowledge()."""
+        """A case step: see :meth:`case_acknowledge`."""
         self._call(_case_decide, case_id, *_opt_json(record))
 
     def case_close(self, case_id: int, record: Optional[JSONInput] = None) -> None:
-        """See fw_service_case_acknowledge(). The complainant may close their own decided case.
-        """
+        """A case step: see :meth:`case_acknowledge`. The complainant may close their own
+        decided case."""
         self._call(_case_close, case_id, *_opt_json(record))
 
     def case_escalate(self, case_id: int, record: Optional[JSONInput] = None) -> None:
-        """See fw_service_case_acknowledge()."""
+        """A case step: see :meth:`case_acknowledge`."""
         self._call(_case_escalate, case_id, *_opt_json(record))
 
     def case_reopen(self, case_id: int, record: Optional[JSONInput] = None) -> None:
-        """See fw_service_case_acknowledge()."""
+        """A case step: see :meth:`case_acknowledge`."""
         self._call(_case_reopen, case_id, *_opt_json(record))
 
     def case_get(self, case_id: int) -> Any:

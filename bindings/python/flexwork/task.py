@@ -5,7 +5,7 @@ from __future__ import annotations
 from ctypes import POINTER, byref, c_char_p, c_int, c_int64, c_size_t, c_uint32, c_void_p
 from typing import Any, Optional, Tuple
 
-from ._lib import JSONInput, OutText, c_ctx_p, c_error_pp, call, declare, json_in, text_in
+from ._lib import JSONInput, OutText, c_ctx_p, c_error_pp, declare, json_in, text_in
 from .context import Handle, ModuleAPI
 
 __all__ = ["Tasks", "Task", "TASK_DRAFT", "TASK_SUBMITTED", "TASK_APPROVED", "TASK_REJECTED",

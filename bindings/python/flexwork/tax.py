@@ -1,8 +1,10 @@
-"""Tax: computation, withholding, declaration, payment and certificates (include/flexwork/tax.h)."""
+"""Tax: computation, withholding, declaration, payment and certificates
+(include/flexwork/tax.h)."""
 
 from __future__ import annotations
 
-from ctypes import POINTER, byref, c_char_p, c_int, c_int32, c_int64, c_size_t, c_uint8, c_uint32, c_void_p
+from ctypes import (POINTER, byref, c_char_p, c_int, c_int32, c_int64, c_size_t, c_uint8, c_uint32,
+                    c_void_p)
 from typing import Any, Optional, Tuple
 
 from ._lib import JSONInput, OutText, c_ctx_p, c_error_pp, call, declare, json_in, key32, text_in

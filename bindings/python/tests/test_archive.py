@@ -8,7 +8,7 @@ import calendar
 import json
 import tarfile
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Dict, Optional
 
 import pytest
 
