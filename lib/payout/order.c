@@ -279,9 +279,8 @@ static int insert_order(fw_ctx *ctx, const struct order_req *rq, fw_id batch_id,
     rc = fw__db_exec(ctx, err,
                      "INSERT INTO fw_payout_order(batch_id, batch_index, enterprise_id, worker_id, "
                      "task_ref, external_ref, amount_fen, state, reason, month, created_ms, updated_ms) "
-                     "VALUES (?,?,?,?,?,?,?,0,?,?,?,?)",
-                     batch_id ? "iiiittittii" : "nniittittii",
-                     batch_id, index, rq->enterprise_id, rq->worker_id, rq->task_ref,
+                     "VALUES (NULLIF(?, 0),CASE WHEN ? = 0 THEN NULL ELSE ? END,?,?,?,?,?,0,?,?,?,?)",
+                     "iiiiittittii", batch_id, batch_id, index, rq->enterprise_id, rq->worker_id, rq->task_ref,
                      rq->external_ref, rq->amount, rq->memo, o->month, now, now);
     if (rc != FW_OK)
         return rc;
@@ -326,9 +325,11 @@ static char *order_canonical(const struct order_req *rq)
     return text;
 }
 
-/* One order in its own savepoint, idempotent by its key. */
+static int audit_order(fw_ctx *ctx, const char *action, fw_id id, fw_error **err);
+
+/* One order in its own savepoint, idempotent by its key; audited alone unless in a batch. */
 static int create_one(fw_ctx *ctx, struct cache *c, const struct order_req *rq, fw_id batch_id,
-                      int64_t index, fw_id *out_id, int *replayed, fw_error **err)
+                      int64_t index, fw_id *out_id, fw_error **err)
 {
     fw__idem idem;
     fw_id id = 0;
@@ -348,9 +349,9 @@ static int create_one(fw_ctx *ctx, struct cache *c, const struct order_req *rq, 
         rc = idem.rc;
     } else if (rc == FW_OK) {
         rc = create_work(ctx, c, rq, batch_id, index, &id, err);
+        if (rc == FW_OK && !batch_id)
+            rc = audit_order(ctx, "payout.create", id, err);
     }
-    if (replayed)
-        *replayed = idem.replayed;
     rc = fw__idem_end(ctx, &idem, rc, id, NULL, err);
     if (rc == FW_OK)
         *out_id = id;
@@ -423,15 +424,9 @@ int fw_payout_create(fw_ctx *ctx, const char *json, size_t json_len, fw_id *out_
         return rc;
     }
     memset(&c, 0, sizeof(c));
-    if ((rc = fw__tx_begin(ctx, err)) == FW_OK) {
-        int replayed = 0;
-        rc = create_one(ctx, &c, &rq, 0, 0, &id, &replayed, err);
-        if (rc == FW_OK && !replayed)       /* a replay was audited the first time */
-            rc = audit_order(ctx, "payout.create", id, err);
-        if (rc == FW_OK)
-            rc = fw__payout_order_load(ctx, id, &o, err);
-        rc = fw__tx_end(ctx, rc, err);
-    }
+    rc = create_one(ctx, &c, &rq, 0, 0, &id, err);
+    if (rc == FW_OK)
+        rc = fw__payout_order_load(ctx, id, &o, err);
     cache_clear(&c);
     cJSON_Delete(root);
     if (rc == FW_OK) {
@@ -483,7 +478,7 @@ static int batch_work(fw_ctx *ctx, const cJSON *orders, fw_id enterprise_id, int
         fw__json_path_index(path, sizeof(path), "$.orders", i);
         parse_order(item, path, 0, &rq, NULL);     /* validated before the transaction */
         rq.enterprise_id = enterprise_id;
-        orc = create_one(ctx, &c, &rq, batch_id, (int64_t)i, &id, NULL, &e);
+        orc = create_one(ctx, &c, &rq, batch_id, (int64_t)i, &id, &e);
         if (orc == FW_OK) {
             if (!first)
                 first = id;

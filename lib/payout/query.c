@@ -555,19 +555,27 @@ int fw_payout_vouchers(fw_ctx *ctx, fw_id enterprise_id, const char *month, uint
     if ((rc = fw__authz_require_owner(ctx, "payout.read", enterprise_id, 0, err)) != FW_OK)
         return rc;
     /*
-     * The journal's postings of the enterprise's orders (entries whose reference is a payout of
-     * the enterprise), one voucher per entry, with the chart of accounts' codes and names.
+     * The journal's entries of the enterprise's orders paid or returned in the month (the post
+     * of each hold, its distribution, and their reversals), one voucher per entry, with the
+     * chart of accounts' codes and names.
      */
     rc = fw__db_query(ctx, &s, err,
+                      "WITH ents(id) AS ("
+                      " SELECT post_entry FROM fw_payout_order WHERE enterprise_id = ? AND "
+                      " paid_ms >= ? AND paid_ms < ?"
+                      " UNION ALL SELECT dist_entry FROM fw_payout_order WHERE enterprise_id = ? AND "
+                      " paid_ms >= ? AND paid_ms < ? AND dist_entry IS NOT NULL"
+                      " UNION ALL SELECT r.id FROM fw_payout_order o JOIN fw_ledger_entry r ON "
+                      " r.kind = 6 AND r.related_id IN (o.post_entry, o.dist_entry) "
+                      " WHERE o.enterprise_id = ? AND o.returned_ms >= ? AND o.returned_ms < ?) "
                       "SELECT e.id, e.effective_ms, e.reason, coalesce(c.code, ''), "
-                      "coalesce(c.name, ''), p.amount FROM fw_payout_order o "
-                      "JOIN fw_ledger_entry e ON e.ref_kind = 'payout' AND "
-                      "e.ref_id = CAST(o.id AS TEXT) "
+                      "coalesce(c.name, ''), p.amount FROM ents "
+                      "JOIN fw_ledger_entry e ON e.id = ents.id "
                       "JOIN fw_ledger_posting p ON p.entry_id = e.id AND p.pending = 0 "
                       "JOIN fw_ledger_account a ON a.id = p.account_id "
                       "LEFT JOIN fw_ledger_coa c ON c.type = a.type "
-                      "WHERE o.enterprise_id = ? AND e.effective_ms >= ? AND e.effective_ms < ? "
-                      "ORDER BY e.effective_ms, e.id, p.seq", "iii", enterprise_id, from, to);
+                      "ORDER BY e.effective_ms, e.id, p.seq", "iiiiiiiii", enterprise_id, from, to,
+                      enterprise_id, from, to, enterprise_id, from, to);
     if (rc != FW_OK)
         return rc;
     if (format == FW_PAYOUT_FORMAT_JSON) {
