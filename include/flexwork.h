@@ -15,10 +15,15 @@
 #include <flexwork/party.h>
 #include <flexwork/ledger.h>
 #include <flexwork/contract.h>
+#include <flexwork/training.h>
+#include <flexwork/task.h>
 #include <flexwork/fee.h>
 #include <flexwork/tax.h>
 #include <flexwork/funding.h>
 #include <flexwork/payout.h>
+#include <flexwork/archive.h>
+#include <flexwork/insurance.h>
+#include <flexwork/service.h>
 #include <flexwork/sys/provider.h>
 
 #endif

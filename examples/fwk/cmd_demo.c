@@ -10,7 +10,11 @@ static const struct {
     { "core", demo_core },
     { "party", demo_party },
     { "ledger", demo_ledger },
+    { "task", demo_task },
     { "tax", demo_tax },
+    { "archive", demo_archive },
+    { "insurance", demo_insurance },
+    { "service", demo_service },
 };
 
 /* Core: the store is open; sign the audit chain's head and verify it offline. */

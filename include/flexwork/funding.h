@@ -46,6 +46,17 @@ FW_EXTERN(int) fw_funding_register_source(fw_ctx *ctx, fw_id *out_id, fw_id ente
                                           const char *json, size_t json_len, fw_error **err);
 
 /**
+ * Registers a virtual sub-account (虚拟子账户) the bank assigned to an enterprise under the
+ * platform's receiving account: a payment into it belongs to that enterprise.
+ *
+ * @param account 6..34 letters or digits (spaces and dashes are ignored).
+ * @return FW_OK (also when already registered to this enterprise); FW_EEXISTS when registered to
+ *         another; FW_EINVAL; FW_EPERM.
+ */
+FW_EXTERN(int) fw_funding_register_virtual_account(fw_ctx *ctx, fw_id enterprise_id,
+                                                   const char *account, fw_error **err);
+
+/**
  * The enterprise's reference code for payment remarks ("FW" and 6 letters or digits), assigned
  * on first call.
  *
@@ -56,15 +67,18 @@ FW_EXTERN(int) fw_funding_reference_code(fw_ctx *ctx, fw_id enterprise_id, char 
                                          fw_error **err);
 
 /**
- * Records an incoming bank transfer and recognises it. Idempotent by bank_txn_id: the same
+ * Records an incoming bank transfer and recognises it: by the virtual sub-account it was paid
+ * into, the payer account, or the reference code in the remark (in that order of strength);
+ * when two of them name different enterprises it goes to suspense. Idempotent by bank_txn_id: the same
  * notice again returns the same id; a different notice under the same bank_txn_id fails with
  * FW_ECONFLICT naming the field.
  *
  * @param[out] out_id the incoming transfer's id; read its outcome with fw_funding_incoming_get().
  * @param json {"bank_txn_id":"..." (1..128 bytes), "amount_fen":int > 0, "currency":"CNY"
  *             (optional), "payer_name":"..." (optional), "payer_account":"..." (optional),
- *             "remark":"..." (optional, <= 500 bytes), "received_ms":int (optional, default now;
- *             not in the future)}.
+ *             "remark":"..." (optional, <= 500 bytes), "payee_account":"..." (optional: the
+ *             platform account or virtual sub-account credited), "received_ms":int (optional,
+ *             default now; not in the future)}.
  * @return FW_OK; FW_EINVAL naming the field; FW_ECONFLICT; FW_ECLOSED; FW_EPERM.
  */
 FW_EXTERN(int) fw_funding_notice(fw_ctx *ctx, fw_id *out_id, const char *json, size_t json_len,
@@ -72,9 +86,9 @@ FW_EXTERN(int) fw_funding_notice(fw_ctx *ctx, fw_id *out_id, const char *json, s
 
 /**
  * An incoming transfer as JSON: {"id","bank_txn_id","amount_fen","currency","payer_name",
- * "payer_account" (both masked),"remark","received_ms","state":"recognised"|"suspense"|
- * "assigned"|"returned","enterprise_id":int|null,"matched_by":"payer_account"|"reference"|
- * "operator"|null,"fee_fen","entry_id","resolution_entry_id":int|null}.
+ * "payer_account" (both masked),"remark","received_ms","payee_account","state":"recognised"|
+ * "suspense"|"assigned"|"returned","enterprise_id":int|null,"matched_by":"virtual_account"|
+ * "payer_account"|"reference"|"operator"|null,"fee_fen","entry_id","resolution_entry_id":int|null}.
  *
  * @return FW_OK; FW_ENOTFOUND; FW_EPERM (an enterprise user sees only its own).
  */

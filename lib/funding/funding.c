@@ -164,6 +164,42 @@ int fw_funding_register_source(fw_ctx *ctx, fw_id *out_id, fw_id enterprise_id, 
     return rc;
 }
 
+int fw_funding_register_virtual_account(fw_ctx *ctx, fw_id enterprise_id, const char *account,
+                                        fw_error **err)
+{
+    char norm[40], detail[120];
+    int64_t owner = 0;
+    int rc;
+
+    if (!ctx || !account)
+        return fw__error_set(err, FW_EINVAL, NULL, "ctx and account are required");
+    if (enterprise_id <= 0)
+        return fw__error_set(err, FW_EINVAL, "enterprise_id", "must be a positive id, got %lld",
+                             (long long)enterprise_id);
+    if ((rc = fw__authz_require(ctx, "funding.register_source", err)) != FW_OK)
+        return rc;
+    if ((rc = normalise_account(account, norm, sizeof(norm), "account", err)) != FW_OK)
+        return rc;
+    if ((rc = fw__tx_begin(ctx, err)) != FW_OK)
+        return rc;
+    rc = fw__db_i64(ctx, &owner, err, "SELECT enterprise_id FROM fw_funding_virtual WHERE account=?",
+                    "t", norm);
+    if (rc == FW_OK && owner != enterprise_id)
+        rc = fw__error_set(err, FW_EEXISTS, "account",
+                           "the virtual sub-account %s is registered to enterprise %lld", norm,
+                           (long long)owner);
+    else if (rc == FW_ENOTFOUND) {
+        rc = fw__db_exec(ctx, err,
+                         "INSERT INTO fw_funding_virtual(account, enterprise_id, created_ms) "
+                         "VALUES (?,?,?)", "tii", norm, enterprise_id, fw_ctx_now(ctx));
+        snprintf(detail, sizeof(detail), "{\"virtual_account\":\"%s\"}", norm);
+        if (rc == FW_OK)
+            rc = fw__audit_append(ctx, "funding.register_virtual_account", "enterprise",
+                                  enterprise_id, detail, strlen(detail), err);
+    }
+    return fw__tx_end(ctx, rc, err);
+}
+
 /* The enterprise's code, assigned when missing (inside the caller's transaction). */
 static int reference_code(fw_ctx *ctx, fw_id enterprise_id, char code[CODE_LEN + 1], fw_error **err)
 {
@@ -322,7 +358,8 @@ static int credit_enterprise(fw_ctx *ctx, fw_id enterprise_id, fw_id from, int64
 }
 
 struct notice {
-    const char *bank_txn_id, *currency, *payer_name, *payer_account, *remark;
+    const char *bank_txn_id, *currency, *payer_name, *payer_account, *remark, *payee_account;
+    char payee[40];
     int64_t amount, received_ms;
     unsigned char blind[FW__BLIND_BYTES], name_blind[FW__BLIND_BYTES];
     char amask[64], nmask[256];
@@ -331,7 +368,8 @@ struct notice {
 static int parse_notice(fw_ctx *ctx, const cJSON *root, struct notice *n, fw_error **err)
 {
     static const char *const fields[] = { "bank_txn_id", "amount_fen", "currency", "payer_name",
-                                          "payer_account", "remark", "received_ms", NULL };
+                                          "payer_account", "remark", "payee_account",
+                                          "received_ms", NULL };
     char norm[40];
     int rc;
 
@@ -351,6 +389,10 @@ static int parse_notice(fw_ctx *ctx, const cJSON *root, struct notice *n, fw_err
         rc = fw__json_str(root, "$", "payer_account", FW__OPTIONAL, 1, 64, &n->payer_account, err);
     if (rc == FW_OK)
         rc = fw__json_str(root, "$", "remark", FW__OPTIONAL, 0, 500, &n->remark, err);
+    if (rc == FW_OK)
+        rc = fw__json_str(root, "$", "payee_account", FW__OPTIONAL, 1, 64, &n->payee_account, err);
+    if (rc == FW_OK && n->payee_account)
+        rc = normalise_account(n->payee_account, n->payee, sizeof(n->payee), "$.payee_account", err);
     if (rc == FW_OK)
         rc = fw__json_i64(root, "$", "received_ms", FW__OPTIONAL, 1, INT64_MAX, &n->received_ms, err);
     if (rc == FW_OK && n->received_ms > fw_ctx_now(ctx))
@@ -386,6 +428,7 @@ static char *notice_canonical(const struct notice *n)
     if (n->payer_account)
         fw__json_add_hex(o, "payer_account", n->blind, FW__BLIND_BYTES);
     cJSON_AddStringToObject(o, "remark", n->remark ? n->remark : "");
+    cJSON_AddStringToObject(o, "payee_account", n->payee_account ? n->payee : "");
     fw__json_add_i64(o, "received_ms", n->received_ms);
     text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
@@ -394,14 +437,23 @@ static char *notice_canonical(const struct notice *n)
 
 static int recognise(fw_ctx *ctx, const struct notice *n, fw_id *out_id, fw_error **err)
 {
-    fw_id by_account = 0, by_code = 0, enterprise = 0, entry = 0, bank = 0, suspense = 0, id;
+    fw_id by_virtual = 0, by_account = 0, by_code = 0, enterprise = 0, entry = 0, bank = 0;
+    fw_id suspense = 0, id;
     const char *matched = NULL;
     int64_t fee = 0, e = 0;
     uint32_t state;
     cJSON *d;
-    int rc = FW_OK;
+    int rc = FW_OK, disagree;
 
-    if (n->payer_account) {
+    if (n->payee_account) {
+        rc = fw__db_i64(ctx, &e, err, "SELECT enterprise_id FROM fw_funding_virtual WHERE account=?",
+                        "t", n->payee);
+        if (rc == FW_OK)
+            by_virtual = e;
+        else if (rc == FW_ENOTFOUND)
+            rc = FW_OK;
+    }
+    if (rc == FW_OK && n->payer_account) {
         rc = fw__db_i64(ctx, &e, err, "SELECT enterprise_id FROM fw_funding_source WHERE account_blind=?",
                         "b", (const void *)n->blind, (size_t)FW__BLIND_BYTES);
         if (rc == FW_OK)
@@ -413,14 +465,18 @@ static int recognise(fw_ctx *ctx, const struct notice *n, fw_id *out_id, fw_erro
         rc = match_remark(ctx, n->remark, &by_code, err);
     if (rc != FW_OK)
         return rc;
-    /* Two signs naming two enterprises: an operator decides. */
-    if (by_account && (!by_code || by_code == by_account)) {
-        enterprise = by_account;
+    /* Every sign found must name the same enterprise; otherwise an operator decides. */
+    enterprise = by_virtual ? by_virtual : by_account ? by_account : by_code;
+    disagree = (by_virtual && by_virtual != enterprise) || (by_account && by_account != enterprise) ||
+               (by_code && by_code != enterprise);
+    if (disagree)
+        enterprise = 0;
+    else if (by_virtual)
+        matched = "virtual_account";
+    else if (by_account)
         matched = "payer_account";
-    } else if (by_code && !by_account) {
-        enterprise = by_code;
+    else if (by_code)
         matched = "reference";
-    }
     if ((rc = platform_account(ctx, FW_ACCT_BANK_CLEARING, n->currency, &bank, err)) != FW_OK)
         return rc;
     if (enterprise) {
@@ -443,13 +499,14 @@ static int recognise(fw_ctx *ctx, const struct notice *n, fw_id *out_id, fw_erro
     if (rc == FW_OK)
         rc = fw__db_exec(ctx, err,
                          "INSERT INTO fw_funding_incoming(bank_txn_id, amount, currency, payer_blind, "
-                         "payer_mask, name_mask, remark, received_ms, state, enterprise_id, "
-                         "matched_by, fee, entry_id, created_ms) VALUES (?,?,?,?,?,?,?,?,?,NULLIF(?, 0),?,?,?,?)",
-                         "titbtttiiitiii", n->bank_txn_id, n->amount, n->currency,
+                         "payer_mask, name_mask, remark, payee_account, received_ms, state, enterprise_id, "
+                         "matched_by, fee, entry_id, created_ms) "
+                         "VALUES (?,?,?,?,?,?,?,?,?,?,NULLIF(?, 0),?,?,?,?)",
+                         "titbttttiiitiii", n->bank_txn_id, n->amount, n->currency,
                          n->payer_account ? (const void *)n->blind : NULL,
                          (size_t)(n->payer_account ? FW__BLIND_BYTES : 0),
                          n->payer_account ? n->amask : NULL, n->payer_name ? n->nmask : NULL,
-                         n->remark, n->received_ms, (int64_t)state, enterprise, matched, fee, entry,
+                         n->remark, n->payee_account ? n->payee : NULL, n->received_ms, (int64_t)state, enterprise, matched, fee, entry,
                          fw_ctx_now(ctx));
     if (rc != FW_OK)
         return rc;
@@ -462,8 +519,8 @@ static int recognise(fw_ctx *ctx, const struct notice *n, fw_id *out_id, fw_erro
         fw__json_add_i64(d, "enterprise_id", enterprise);
         if (matched)
             cJSON_AddStringToObject(d, "matched_by", matched);
-        else if (by_account && by_code)
-            cJSON_AddStringToObject(d, "unmatched", "payer account and reference name different enterprises");
+        else if (disagree)
+            cJSON_AddStringToObject(d, "unmatched", "the signs name different enterprises");
         fw__json_add_i64(d, "fee_fen", fee);
         fw__json_add_i64(d, "entry_id", entry);
     }
@@ -531,6 +588,7 @@ static cJSON *incoming_json(fw__stmt *s)
     TEXT_OR_NULL("payer_name", 4);
     TEXT_OR_NULL("payer_account", 5);
     TEXT_OR_NULL("remark", 6);
+    TEXT_OR_NULL("payee_account", 14);
     fw__json_add_i64(o, "received_ms", fw__db_col_i64(s, 7));
     cJSON_AddStringToObject(o, "state", state >= 1 && state <= 4 ? state_names[state] : "unknown");
     if (fw__db_col_is_null(s, 8))
@@ -550,7 +608,7 @@ static cJSON *incoming_json(fw__stmt *s)
 
 #define INCOMING_COLUMNS \
     "id, bank_txn_id, amount, currency, name_mask, payer_mask, remark, received_ms, " \
-    "enterprise_id, state, matched_by, fee, entry_id, resolution_entry_id"
+    "enterprise_id, state, matched_by, fee, entry_id, resolution_entry_id, payee_account"
 
 int fw_funding_incoming_get(fw_ctx *ctx, fw_id incoming_id, char **out_json, size_t *out_len,
                             fw_error **err)

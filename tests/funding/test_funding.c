@@ -117,6 +117,41 @@ static void recognised_by_reference_code(void **state)
     assert_invariants(ctx);
 }
 
+/* .b: a payment into an enterprise's virtual sub-account is its own, ahead of other signs. */
+static void recognised_by_virtual_sub_account(void **state)
+{
+    fw_ctx *ctx = *state;
+    fw_error *err = NULL;
+    fw_id id;
+    char *json;
+
+    assert_rc(fw_funding_register_virtual_account(ctx, 3, "9558 8000 0000 0003", &err), FW_OK, &err);
+    assert_rc(fw_funding_register_virtual_account(ctx, 3, "9558800000000003", &err), FW_OK, &err);
+    assert_int_equal(fw_funding_register_virtual_account(ctx, 4, "9558-8000-0000-0003", &err), FW_EEXISTS);
+    assert_string_equal(fw_error_message(err),
+                        "account: the virtual sub-account 9558800000000003 is registered to enterprise 3");
+    fw_error_free(err);
+    err = NULL;
+    id = notice(ctx, "{\"bank_txn_id\":\"V-1\",\"amount_fen\":8800,\"payee_account\":\"9558800000000003\","
+                     "\"payer_account\":\"6217000011112222\"}");
+    json = incoming(ctx, id);
+    assert_non_null(strstr(json, "\"payee_account\":\"9558800000000003\""));
+    assert_non_null(strstr(json, "\"state\":\"recognised\",\"enterprise_id\":3,\"matched_by\":\"virtual_account\""));
+    fw_free(json);
+    assert_int_equal(FUNDS(3), 8800);
+
+    /* The payer's registered account names another enterprise: an operator decides. */
+    register_source(ctx, 1, "6222020012345678009");
+    id = notice(ctx, "{\"bank_txn_id\":\"V-2\",\"amount_fen\":100,\"payee_account\":\"9558800000000003\","
+                     "\"payer_account\":\"6222020012345678009\"}");
+    json = incoming(ctx, id);
+    assert_non_null(strstr(json, "\"state\":\"suspense\""));
+    fw_free(json);
+    assert_int_equal(FUNDS(3), 8800);
+    assert_int_equal(SUSPENSE(), 100);
+    assert_invariants(ctx);
+}
+
 /* Unrecognised -> suspense; an operator assigns one and returns another. */
 static void suspense_then_assign_or_return(void **state)
 {
@@ -324,6 +359,7 @@ static void sources_belong_to_one_enterprise(void **state)
 TEST_MAIN(
     cmocka_unit_test_setup_teardown(recognised_by_payer_account, test_setup_admin, test_teardown_ctx),
     cmocka_unit_test_setup_teardown(recognised_by_reference_code, test_setup_admin, test_teardown_ctx),
+    cmocka_unit_test_setup_teardown(recognised_by_virtual_sub_account, test_setup_admin, test_teardown_ctx),
     cmocka_unit_test_setup_teardown(suspense_then_assign_or_return, test_setup_admin, test_teardown_ctx),
     cmocka_unit_test_setup_teardown(conflicting_signs_go_to_suspense, test_setup_admin, test_teardown_ctx),
     cmocka_unit_test_setup_teardown(notice_idempotent_by_bank_txn_id, test_setup_admin, test_teardown_ctx),
