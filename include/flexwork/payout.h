@@ -46,9 +46,12 @@ FW_BEGIN_DECL
  * Creates one payout order and takes it to held (or suspended by a risk gate).
  *
  * @param ctx        an open context; the actor needs "payout.create" (admin, finance, system).
- * @param json       {"idempotency_key":"1..255 bytes","enterprise_id":int,"worker_id":int,
- *                   "amount_fen":1..2^53-1,"task_ref":"1..64 bytes","external_ref":"<=64 bytes"
- *                   (optional),"memo":"<=200 bytes" (optional)}.
+ * @param json       a direct order {"idempotency_key":"1..255 bytes","enterprise_id":int,
+ *                   "worker_id":int,"amount_fen":1..2^53-1,"task_ref":"1..64 bytes",
+ *                   "external_ref":"<=64 bytes" (optional),"memo":"<=200 bytes" (optional)}, or
+ *                   an order paying accepted work {"idempotency_key","payable_id":int,...}: the
+ *                   task module's payable item gives the enterprise, worker, amount and task
+ *                   (task_ref "task:<id>") and is claimed by the order.
  * @param json_len   its length in bytes ((size_t)-1: NUL-terminated).
  * @param[out] out_id    the order's id (may be NULL).
  * @param[out] out_state its state, FW_PAYOUT_HELD or FW_PAYOUT_SUSPENDED (may be NULL).
@@ -56,7 +59,8 @@ FW_BEGIN_DECL
  * @return FW_OK; FW_EINVAL / FW_EJSON naming the field; FW_EPERM; FW_ENOTFOUND (no such party);
  *         FW_EDENIED (a gate, the reason code first in the message); FW_EFUNDS (the enterprise's
  *         available funds are short); FW_ELIMIT (a deducted fee beyond the amount); FW_ECLOSED (the
- *         period is closed); FW_ECONFLICT (the key was used for another request). The same key
+ *         period is closed); FW_ECONFLICT (the key was used for another request); FW_ESTATE
+ *         (the payable item is claimed by another order). The same key
  *         and request return the first outcome. On failure the outputs are untouched and the
  *         store is unchanged (a final failure is remembered under the key).
  */
@@ -80,6 +84,20 @@ FW_EXTERN(int) fw_payout_create(fw_ctx *ctx, const char *json, size_t json_len, 
  */
 FW_EXTERN(int) fw_payout_batch(fw_ctx *ctx, const char *json, size_t json_len, char **out_json,
                                size_t *out_len, fw_error **err);
+
+/**
+ * Pays accepted work (R-5.6): one batch of orders, one per unclaimed payable item of the
+ * enterprise (oldest first), each claiming its item; an order that fails for good, is
+ * cancelled or comes back from the bank gives its item back for a later batch.
+ *
+ * @param json {"idempotency_key":"...","enterprise_id":int,"max_orders":1..100000 (default
+ *             1000),"mode":"all"|"partial","submit":bool}. Each order's key is
+ *             "<idempotency_key>/payable:<item id>".
+ * @param[out] out_json the batch as fw_payout_batch() gives it; free with fw_free().
+ * @return as fw_payout_batch(); FW_ENOTFOUND when the enterprise has no unclaimed item.
+ */
+FW_EXTERN(int) fw_payout_batch_payables(fw_ctx *ctx, const char *json, size_t json_len,
+                                        char **out_json, size_t *out_len, fw_error **err);
 
 /**
  * Submits a held order to the payment channel. With a synchronous answer the order ends paid or

@@ -22,14 +22,16 @@
 #include "ledger/ledger.h"
 #include "party/party.h"
 #include "payout/payout.h"
+#include "task/task.h"
 #include "tax/tax.h"
 
 /* One order as requested; strings borrowed from the parsed JSON. */
 struct order_req {
     const char *key;
-    fw_id enterprise_id, worker_id;
+    fw_id enterprise_id, worker_id, payable_id;
     int64_t amount;
     const char *task_ref, *external_ref, *memo;
+    char task_buf[32];      /* task_ref of a payable item: "task:<id>" */
 };
 
 /*
@@ -64,7 +66,8 @@ int fw__payout_order_load(fw_ctx *ctx, fw_id id, struct fw__payout_order *o, fw_
     int rc = fw__db_query(ctx, &s, err,
                           "SELECT id, batch_id, enterprise_id, worker_id, amount_fen, fee_fen, "
                           "enterprise_pays_fen, gross_fen, iit_fen, vat_fen, surcharge_fen, net_fen, "
-                          "state, fee_bearer, hold_id, post_entry, dist_entry, created_ms, month "
+                          "state, fee_bearer, hold_id, post_entry, dist_entry, created_ms, month, "
+                          "coalesce(payable_id, 0) "
                           "FROM fw_payout_order WHERE id=?", "i", id);
     if (rc != FW_OK)
         return rc;
@@ -90,6 +93,7 @@ int fw__payout_order_load(fw_ctx *ctx, fw_id id, struct fw__payout_order *o, fw_
         o->dist_entry = fw__db_col_i64(s, 16);
         o->created_ms = fw__db_col_i64(s, 17);
         snprintf(o->month, sizeof(o->month), "%s", fw__db_col_text(s, 18));
+        o->payable_id = fw__db_col_i64(s, 19);
         rc = FW_OK;
     } else if (rc == FW__DONE) {
         rc = fw__error_set(err, FW_ENOTFOUND, "order_id", "no payout order %lld", (long long)id);
@@ -278,15 +282,17 @@ static int insert_order(fw_ctx *ctx, const struct order_req *rq, fw_id batch_id,
     fw__cst_month_key(now, o->month, sizeof(o->month));
     rc = fw__db_exec(ctx, err,
                      "INSERT INTO fw_payout_order(batch_id, batch_index, enterprise_id, worker_id, "
-                     "task_ref, external_ref, amount_fen, state, reason, month, created_ms, updated_ms) "
-                     "VALUES (NULLIF(?, 0),CASE WHEN ? = 0 THEN NULL ELSE ? END,?,?,?,?,?,0,?,?,?,?)",
-                     "iiiiittittii", batch_id, batch_id, index, rq->enterprise_id, rq->worker_id, rq->task_ref,
-                     rq->external_ref, rq->amount, rq->memo, o->month, now, now);
+                     "payable_id, task_ref, external_ref, amount_fen, state, reason, month, created_ms, "
+                     "updated_ms) VALUES (NULLIF(?, 0),CASE WHEN ? = 0 THEN NULL ELSE ? END,?,?,"
+                     "NULLIF(?, 0),?,?,?,0,?,?,?,?)",
+                     "iiiiiittittii", batch_id, batch_id, index, rq->enterprise_id, rq->worker_id, rq->payable_id,
+                     rq->task_ref, rq->external_ref, rq->amount, rq->memo, o->month, now, now);
     if (rc != FW_OK)
         return rc;
     o->id = fw__db_last_id(ctx);
     o->enterprise_id = rq->enterprise_id;
     o->worker_id = rq->worker_id;
+    o->payable_id = rq->payable_id;
     o->amount = rq->amount;
     o->batch_id = batch_id;
     o->created_ms = now;
@@ -304,6 +310,9 @@ static int create_work(fw_ctx *ctx, struct cache *c, const struct order_req *rq,
         return rc;
     if ((rc = insert_order(ctx, rq, batch_id, index, &o, err)) != FW_OK)
         return rc;
+    /* the claim is part of this order's savepoint: a refused order leaves the item unclaimed */
+    if (rq->payable_id && (rc = fw__task_payable_claim(ctx, rq->payable_id, o.id, err)) != FW_OK)
+        return rc;
     if ((rc = hold_order(ctx, c, &o, err)) != FW_OK)
         return rc;
     *out_id = o.id;
@@ -315,7 +324,8 @@ static char *order_canonical(const struct order_req *rq)
     cJSON *j = cJSON_CreateObject();
     char *text = NULL;
 
-    if (j && fw__json_add_i64(j, "enterprise_id", rq->enterprise_id) &&
+    if (j && (!rq->payable_id || fw__json_add_i64(j, "payable_id", rq->payable_id)) &&
+        fw__json_add_i64(j, "enterprise_id", rq->enterprise_id) &&
         fw__json_add_i64(j, "worker_id", rq->worker_id) &&
         fw__json_add_i64(j, "amount_fen", rq->amount) &&
         cJSON_AddStringToObject(j, "task_ref", rq->task_ref) &&
@@ -327,16 +337,40 @@ static char *order_canonical(const struct order_req *rq)
 
 static int audit_order(fw_ctx *ctx, const char *action, fw_id id, fw_error **err);
 
+/* An order paying a payable item takes the item's worker, amount and task. */
+static int resolve_payable(fw_ctx *ctx, struct order_req *rq, fw_error **err)
+{
+    struct fw__task_payable p;
+    int rc = fw__task_payable_get(ctx, rq->payable_id, &p, err);
+
+    if (rc != FW_OK)
+        return rc;
+    if (rq->enterprise_id && rq->enterprise_id != p.enterprise_id)
+        return fw__error_set(err, FW_EINVAL, "payable_id", "payable item %lld belongs to enterprise "
+                             "%lld, not %lld", (long long)p.id, (long long)p.enterprise_id,
+                             (long long)rq->enterprise_id);
+    rq->enterprise_id = p.enterprise_id;
+    rq->worker_id = p.worker_id;
+    rq->amount = p.amount_fen;
+    snprintf(rq->task_buf, sizeof(rq->task_buf), "task:%lld", (long long)p.task_id);
+    rq->task_ref = rq->task_buf;
+    return FW_OK;
+}
+
 /* One order in its own savepoint, idempotent by its key; audited alone unless in a batch. */
 static int create_one(fw_ctx *ctx, struct cache *c, const struct order_req *rq, fw_id batch_id,
                       int64_t index, fw_id *out_id, fw_error **err)
 {
+    struct order_req r = *rq;
     fw__idem idem;
     fw_id id = 0;
-    char *canon = order_canonical(rq);
+    char *canon;
     int rc;
 
-    if (!canon)
+    if (r.payable_id && (rc = resolve_payable(ctx, &r, err)) != FW_OK)
+        return rc;
+    rq = &r;
+    if (!(canon = order_canonical(rq)))
         return fw__error_nomem(err);
     if ((rc = fw__tx_begin(ctx, err)) != FW_OK) {
         free(canon);
@@ -359,23 +393,40 @@ static int create_one(fw_ctx *ctx, struct cache *c, const struct order_req *rq, 
 }
 
 static const char *const order_fields[] = { "idempotency_key", "enterprise_id", "worker_id",
-                                            "amount_fen", "task_ref", "external_ref", "memo", NULL };
+                                            "amount_fen", "task_ref", "payable_id", "external_ref",
+                                            "memo", NULL };
 
 static int parse_order(const cJSON *o, const char *path, int need_enterprise, struct order_req *rq,
                        fw_error **err)
 {
-    int rc;
+    int rc, direct;
+
+    if ((rc = fw__json_i64(o, path, "payable_id", FW__OPTIONAL, 1, FW__JSON_MAX_INT,
+                           &rq->payable_id, err)) != FW_OK)
+        return rc;
+    /* a payable item brings its worker, amount and task; a direct order names them */
+    direct = rq->payable_id == 0;
+    if (!direct) {
+        static const char *const implied[] = { "worker_id", "amount_fen", "task_ref", NULL };
+        const char *const *f;
+        char p[64];
+        for (f = implied; *f; f++)
+            if (cJSON_GetObjectItemCaseSensitive(o, *f))
+                return fw__error_set(err, FW_EINVAL, fw__json_path(p, sizeof(p), path, *f),
+                                     "must be absent with payable_id (the item gives it)");
+        need_enterprise = 0;
+    }
 
     if ((rc = fw__json_only(o, path, order_fields, err)) != FW_OK ||
         (rc = fw__json_str(o, path, "idempotency_key", FW__REQUIRED, 1, FW__IDEM_KEY_MAX, &rq->key,
                            err)) != FW_OK ||
         (rc = fw__json_i64(o, path, "enterprise_id", need_enterprise ? FW__REQUIRED : FW__OPTIONAL,
                            1, FW__JSON_MAX_INT, &rq->enterprise_id, err)) != FW_OK ||
-        (rc = fw__json_i64(o, path, "worker_id", FW__REQUIRED, 1, FW__JSON_MAX_INT, &rq->worker_id,
+        (rc = fw__json_i64(o, path, "worker_id", direct, 1, FW__JSON_MAX_INT, &rq->worker_id,
                            err)) != FW_OK ||
-        (rc = fw__json_i64(o, path, "amount_fen", FW__REQUIRED, 1, FW__JSON_MAX_INT, &rq->amount,
+        (rc = fw__json_i64(o, path, "amount_fen", direct, 1, FW__JSON_MAX_INT, &rq->amount,
                            err)) != FW_OK ||
-        (rc = fw__json_str(o, path, "task_ref", FW__REQUIRED, 1, FW__PAYOUT_REF_MAX, &rq->task_ref,
+        (rc = fw__json_str(o, path, "task_ref", direct, 1, FW__PAYOUT_REF_MAX, &rq->task_ref,
                            err)) != FW_OK ||
         (rc = fw__json_str(o, path, "external_ref", FW__OPTIONAL, 0, FW__PAYOUT_REF_MAX,
                            &rq->external_ref, err)) != FW_OK ||
@@ -551,6 +602,7 @@ int fw_payout_batch(fw_ctx *ctx, const char *json, size_t json_len, char **out_j
     for (item = orders->child; item; item = item->next, i++) {
         struct order_req rq;
         char path[48];
+        memset(&rq, 0, sizeof(rq));
         fw__json_path_index(path, sizeof(path), "$.orders", i);
         if (!cJSON_IsObject(item)) {
             rc = fw__error_set(err, FW_EINVAL, path, "must be an order object");
@@ -584,6 +636,106 @@ int fw_payout_batch(fw_ctx *ctx, const char *json, size_t json_len, char **out_j
     if (rc == FW_OK)
         rc = fw__payout_batch_json(ctx, batch_id, out_json, out_len, err);
 done:
+    free(canon);
+    cJSON_Delete(root);
+    return rc;
+}
+
+/* The enterprise's unclaimed payable items as batch orders keyed "<batch key>/payable:<id>". */
+static int payable_orders(fw_ctx *ctx, fw_id enterprise_id, int64_t max, const char *key,
+                          cJSON **out, fw_error **err)
+{
+    struct fw__task_payable page[256];
+    cJSON *arr = cJSON_CreateArray();
+    fw_id after = 0;
+    int64_t taken = 0;
+    int rc = arr ? FW_OK : fw__error_nomem(err);
+
+    while (rc == FW_OK && taken < max) {
+        size_t n = 0, i, want = (size_t)(max - taken < 256 ? max - taken : 256);
+        if ((rc = fw__task_payables_unclaimed(ctx, enterprise_id, after, page, want, &n,
+                                              err)) != FW_OK || n == 0)
+            break;
+        for (i = 0; i < n && rc == FW_OK; i++) {
+            cJSON *o = cJSON_CreateObject();
+            char k[FW__IDEM_KEY_MAX + 40];
+            snprintf(k, sizeof(k), "%s/payable:%lld", key, (long long)page[i].id);
+            if (!o || !cJSON_AddItemToArray(arr, o) || strlen(k) > FW__IDEM_KEY_MAX ||
+                !cJSON_AddStringToObject(o, "idempotency_key", k) ||
+                !fw__json_add_i64(o, "payable_id", page[i].id))
+                rc = strlen(k) > FW__IDEM_KEY_MAX
+                         ? fw__error_set(err, FW_EINVAL, "idempotency_key", "must leave room for "
+                                         "\"/payable:<id>\" within %d bytes", FW__IDEM_KEY_MAX)
+                         : fw__error_nomem(err);
+        }
+        taken += (int64_t)n;
+        after = page[n - 1].id;
+        if (n < want)
+            break;
+    }
+    if (rc != FW_OK) {
+        cJSON_Delete(arr);
+        return rc;
+    }
+    *out = arr;
+    return FW_OK;
+}
+
+static const char *const payables_fields[] = { "idempotency_key", "enterprise_id", "max_orders",
+                                               "mode", "submit", NULL };
+
+int fw_payout_batch_payables(fw_ctx *ctx, const char *json, size_t json_len, char **out_json,
+                             size_t *out_len, fw_error **err)
+{
+    cJSON *root = NULL, *orders = NULL;
+    const char *key = NULL;
+    fw_id enterprise_id = 0, batch_id = 0;
+    int64_t max = 1000;
+    int mode = 0, submit = 0, rc;
+    char *canon = NULL, keybuf[FW__IDEM_KEY_MAX + 1];
+    fw__idem idem;
+
+    if (!ctx || !json || !out_json)
+        return fw__error_set(err, FW_EINVAL, NULL, "ctx, json and out_json are required");
+    if ((rc = fw__authz_require(ctx, "payout.create", err)) != FW_OK)
+        return rc;
+    if ((rc = fw__json_parse(&root, json, json_len, err)) != FW_OK)
+        return rc;
+    if ((rc = fw__json_only(root, "$", payables_fields, err)) != FW_OK ||
+        (rc = fw__json_str(root, "$", "idempotency_key", FW__REQUIRED, 1, FW__IDEM_KEY_MAX, &key,
+                           err)) != FW_OK ||
+        (rc = fw__json_i64(root, "$", "enterprise_id", FW__REQUIRED, 1, FW__JSON_MAX_INT,
+                           &enterprise_id, err)) != FW_OK ||
+        (rc = fw__json_i64(root, "$", "max_orders", FW__OPTIONAL, 1, FW__PAYOUT_BATCH_MAX, &max,
+                           err)) != FW_OK ||
+        (rc = fw__json_enum(root, "$", "mode", FW__OPTIONAL, modes, &mode, err)) != FW_OK ||
+        (rc = fw__json_bool(root, "$", "submit", FW__OPTIONAL, &submit, err)) != FW_OK)
+        goto done;
+    snprintf(keybuf, sizeof(keybuf), "%s", key);
+    cJSON_DeleteItemFromObjectCaseSensitive(root, "idempotency_key");
+    if (!(canon = cJSON_PrintUnformatted(root))) {
+        rc = fw__error_nomem(err);
+        goto done;
+    }
+    if ((rc = fw__tx_begin(ctx, err)) != FW_OK)
+        goto done;
+    rc = fw__idem_begin(ctx, &idem, "payout.batch_payables", keybuf, canon, strlen(canon), err);
+    if (rc == FW_OK && idem.replayed) {
+        batch_id = idem.result_id;
+        rc = idem.rc;
+    } else if (rc == FW_OK) {
+        rc = payable_orders(ctx, enterprise_id, max, keybuf, &orders, err);
+        if (rc == FW_OK && cJSON_GetArraySize(orders) == 0)
+            rc = fw__error_set(err, FW_ENOTFOUND, "enterprise_id", "enterprise %lld has no "
+                               "unclaimed payable items", (long long)enterprise_id);
+        if (rc == FW_OK)
+            rc = batch_work(ctx, orders, enterprise_id, mode == 1, submit, &batch_id, err);
+    }
+    rc = fw__idem_end(ctx, &idem, rc, batch_id, NULL, err);
+    if (rc == FW_OK)
+        rc = fw__payout_batch_json(ctx, batch_id, out_json, out_len, err);
+done:
+    cJSON_Delete(orders);
     free(canon);
     cJSON_Delete(root);
     return rc;

@@ -10,7 +10,7 @@
 
 /* An order's row. */
 struct fw__payout_order {
-    fw_id id, batch_id, enterprise_id, worker_id;
+    fw_id id, batch_id, enterprise_id, worker_id, payable_id;
     int64_t amount, fee, enterprise_pays, gross, iit, vat, surcharge, net;
     uint32_t state, bearer;
     fw_id hold_id, post_entry, dist_entry;

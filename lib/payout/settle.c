@@ -27,6 +27,7 @@
 #include "ledger/ledger.h"
 #include "party/party.h"
 #include "payout/payout.h"
+#include "task/task.h"
 #include "tax/tax.h"
 
 static int platform_account(fw_ctx *ctx, uint32_t type, fw_id *out, fw_error **err)
@@ -93,6 +94,8 @@ static int unwind_held(fw_ctx *ctx, const struct fw__payout_order *o, fw_error *
         rc = reverse_tax(ctx, o, err);
     if (rc == FW_OK)
         rc = fw__payout_volume_sub(ctx, o, err);
+    if (rc == FW_OK && o->payable_id)     /* the work is still owed: a later order pays it */
+        rc = fw__task_payable_release(ctx, o->payable_id, o->id, err);
     return rc;
 }
 
@@ -109,6 +112,8 @@ static int post_returned(fw_ctx *ctx, const struct fw__payout_order *o, fw_error
         rc = reverse_tax(ctx, o, err);
     if (rc == FW_OK)
         rc = fw__payout_volume_sub(ctx, o, err);
+    if (rc == FW_OK && o->payable_id)
+        rc = fw__task_payable_release(ctx, o->payable_id, o->id, err);
     if (rc == FW_OK)
         rc = fw__db_exec(ctx, err, "UPDATE fw_payout_order SET returned_ms=? WHERE id=?", "ii",
                          fw_ctx_now(ctx), o->id);

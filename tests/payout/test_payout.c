@@ -815,6 +815,98 @@ static void statements_and_vouchers(void **state)
     test_clock_set(TEST_CLOCK_START);
 }
 
+/* Accepted work through the task module: one published task, taken, delivered, accepted. */
+static fw_id accepted_work(struct fx *f, fw_id worker, int64_t unit)
+{
+    char json[1024];
+    fw_task *t = NULL;
+    fw_id task, a = 0, payable = 0;
+    fw_error *err = NULL;
+
+    test_actor(f->ctx, FW_ROLE_ADMIN, 0);
+    assert_rc(fw_task_category_set(f->ctx, "{\"code\":\"DESIGN\",\"name\":\"界面设计\",\"risk_level\":\"low\","
+                                       "\"restricted\":false,\"min_unit_fen\":10000,\"max_unit_fen\":20000000,"
+                                       "\"scope_keywords\":[\"软件\",\"设计\"]}", (size_t)-1, &err), FW_OK, &err);
+    snprintf(json, sizeof(json),
+             "{\"enterprise_id\":%lld,\"title\":\"首页改版\",\"description\":\"设计首页三稿\","
+             "\"category\":\"DESIGN\",\"remote\":true,\"unit_price_fen\":%lld,\"slots\":1,"
+             "\"take_deadline_ms\":%lld,\"delivery_deadline_ms\":%lld}", (long long)f->ent, (long long)unit,
+             (long long)(test_clock_ms + 10 * 86400000LL), (long long)(test_clock_ms + 20 * 86400000LL));
+    assert_rc(fw_task_create(&t, f->ctx, json, strlen(json), &err), FW_OK, &err);
+    task = fw_task_id(t);
+    fw_task_free(t);
+    assert_rc(fw_task_submit(f->ctx, task, NULL, &err), FW_OK, &err);
+    assert_rc(fw_task_review(f->ctx, task, "{\"decision\":\"approve\"}", (size_t)-1, &err), FW_OK, &err);
+    assert_rc(fw_task_publish(f->ctx, task, &err), FW_OK, &err);
+    assert_rc(fw_task_take(f->ctx, task, worker, &a, &err), FW_OK, &err);
+    snprintf(json, sizeof(json), "{\"description\":\"三稿已交付\",\"evidence\":[{\"name\":\"v1.png\",\"sha256\":"
+             "\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"}],\"completed_ms\":%lld}",
+             (long long)test_clock_ms);
+    assert_rc(fw_task_deliver(f->ctx, a, json, strlen(json), &err), FW_OK, &err);
+    assert_rc(fw_task_accept(f->ctx, a, NULL, &payable, &err), FW_OK, &err);
+    test_actor(f->ctx, FW_ROLE_FINANCE, 0);
+    return payable;
+}
+
+/* accepted work is paid from its payable item; a failed order gives the item back. */
+static void pays_accepted_work(void **state)
+{
+    struct fx *f = *state;
+    struct channel ch = { CH_FAIL, CH_SUCCESS, 0, 0, "" };
+    fw_id p1 = accepted_work(f, f->w1, 50000), p2 = accepted_work(f, f->w2, 80000);
+    fw_error *err = NULL;
+    char *out = NULL;
+    cJSON *o, *items;
+    fw_id first;
+
+    use_channel(f->ctx, &ch);
+    assert_rc(fw_payout_batch_payables(f->ctx, "{\"idempotency_key\":\"pay-1\",\"enterprise_id\":1,"
+                                       "\"max_orders\":1,\"submit\":true}", (size_t)-1, &out, NULL, &err), FW_OK, &err);
+    o = cJSON_Parse(out);
+    fw_free(out);
+    items = cJSON_GetObjectItem(o, "items");
+    assert_int_equal(cJSON_GetArraySize(items), 1);
+    first = num(cJSON_GetArrayItem(items, 0), "order_id");
+    assert_int_equal(num(o, "failed"), 1);
+    cJSON_Delete(o);
+    o = get(f, first);
+    assert_int_equal(num(o, "amount_fen"), 50000);
+    assert_int_equal(num(o, "worker_id"), f->w1);
+    assert_string_equal(str(o, "task_ref"), "task:1");
+    cJSON_Delete(o);
+    assert_int_equal(q(f->ctx, "SELECT coalesce(payout_order_id, 0) FROM fw_task_payable WHERE id=?", p1), 0);
+
+    /* the next batch pays both items, the failed one again */
+    ch.submit_mode = CH_SUCCESS;
+    assert_rc(fw_payout_batch_payables(f->ctx, "{\"idempotency_key\":\"pay-2\",\"enterprise_id\":1,"
+                                       "\"submit\":true}", (size_t)-1, &out, NULL, &err), FW_OK, &err);
+    o = cJSON_Parse(out);
+    fw_free(out);
+    assert_int_equal(num(o, "paid"), 2);
+    assert_int_equal(num(o, "amount_fen"), 130000);
+    cJSON_Delete(o);
+    assert_int_equal(q(f->ctx, "SELECT count(*) FROM fw_task_payable WHERE payout_order_id IS NULL OR "
+                               "payout_order_id = ?", 0), 0);
+    assert_int_equal(q(f->ctx, "SELECT payout_order_id FROM fw_task_payable WHERE id=?", p2), 3);
+    /* nothing left to pay */
+    assert_int_equal(fw_payout_batch_payables(f->ctx, "{\"idempotency_key\":\"pay-3\",\"enterprise_id\":1}",
+                                              (size_t)-1, &out, NULL, &err), FW_ENOTFOUND);
+    assert_string_equal(fw_error_message(err), "enterprise_id: enterprise 1 has no unclaimed payable items");
+    fw_error_free(err);
+    err = NULL;
+    /* an item claimed by another order cannot be paid twice */
+    assert_int_equal(fw_payout_create(f->ctx, "{\"idempotency_key\":\"again\",\"payable_id\":1}", (size_t)-1, NULL,
+                                      NULL, &err), FW_ESTATE);
+    fw_error_free(err);
+    err = NULL;
+    assert_int_equal(fw_payout_create(f->ctx, "{\"idempotency_key\":\"x\",\"payable_id\":1,\"amount_fen\":5}",
+                                      (size_t)-1, NULL, NULL, &err), FW_EINVAL);
+    assert_string_equal(fw_error_path(err), "$.amount_fen");
+    fw_error_free(err);
+    assert_int_equal(FUNDS(f), 10000000 - 137800);
+    assert_true(world_ledger_ok(f->ctx));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -832,6 +924,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(batch_partial, setup, teardown),
         cmocka_unit_test_setup_teardown(queries_and_rights, setup, teardown),
         cmocka_unit_test_setup_teardown(statements_and_vouchers, setup, teardown),
+        cmocka_unit_test_setup_teardown(pays_accepted_work, setup, teardown),
     };
     cmocka_set_message_output(CM_OUTPUT_TAP);
     return cmocka_run_group_tests(tests, NULL, NULL);

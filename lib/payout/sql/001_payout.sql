@@ -14,7 +14,7 @@ CREATE TABLE fw_payout_order (
     batch_index         INTEGER,
     enterprise_id       INTEGER NOT NULL,
     worker_id           INTEGER NOT NULL,
-    assignment_id       INTEGER,
+    payable_id          INTEGER,                      -- the task module's payable item paid
     task_ref            TEXT,
     external_ref        TEXT,
     amount_fen          INTEGER NOT NULL CHECK (amount_fen > 0),
