@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <flexwork.h>
+
 #include "core/ctx.h"
 #include "core/db.h"
 #include "ledger/ledger.h"
