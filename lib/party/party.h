@@ -18,25 +18,16 @@ int fw__bank_card_parse(const char *s, const char *path, uint32_t *reason, fw_er
 #define FW__PARTY_WORKER     2
 
 /*
- * Hooks of higher modules. A module above party cannot be called from here, so it registers
- * callbacks instead:
+ * Higher modules take part through core hooks (core/hook.h), registered from their
+ * fw__<module>_init when a context opens:
  *
- *   cancel checks  run before an enterprise is cancelled (and a worker closed); a check returns
- *                  FW_OK when nothing of its own blocks, or FW_EDENIED with a message naming
- *                  what blocks ("enterprise 3 has 120.00 on account 7"). The ledger checks
- *                  balances, the task module open work.
- *   activate hooks run when an enterprise becomes active for the first time (the ledger opens
- *                  its accounts). A failure refuses the activation.
- *
- * The lists are process-wide (all contexts share them), thread-safe, and registration is
- * idempotent (the same function is kept once), so a module may register from a constructor
- * in the file that defines the callback, or lazily from its entry points; registering from a
- * constructor is preferred because the check must be present before the first cancellation
- * of a process. At most 16 callbacks per list; FW_ELIMIT beyond.
+ *   "party.enterprise.cancel", "party.worker.cancel"   run before an enterprise is cancelled or
+ *        a worker closed; a hook returns FW_OK when nothing of its own blocks, or FW_EDENIED
+ *        naming what blocks ("enterprise 3 has 120.00 on account 7"). The ledger checks
+ *        balances, the task module open work.
+ *   "party.enterprise.activate", "party.worker.activate"   run when the party becomes active
+ *        (the ledger opens its accounts, risk screens its lists). A failure refuses it.
  */
-typedef int (*fw__party_hook_fn)(fw_ctx *ctx, int party_kind, fw_id party_id, fw_error **err);
-int fw__party_register_cancel_check(const char *name, fw__party_hook_fn fn);
-int fw__party_register_activate_hook(const char *name, fw__party_hook_fn fn);
 
 /*
  * R-7.2 gates. FW_ENOTFOUND for no such party; FW_EDENIED with a reason code first in the

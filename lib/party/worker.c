@@ -17,6 +17,7 @@
 #include "core/ctx.h"
 #include "core/db.h"
 #include "core/error.h"
+#include "core/hook.h"
 #include "core/vault.h"
 #include "party/party_int.h"
 
@@ -338,6 +339,8 @@ static int transition(fw_ctx *ctx, fw_id id, const char *action, uint32_t from_m
     if (rc == FW_OK && !(from_mask & (1u << st)))
         rc = fw__error_set(err, FW_ESTATE, NULL, "worker %lld is %s; %s is not possible from there",
                            (long long)id, fw__worker_state_name(st), action);
+    if (rc == FW_OK && to == FW_WORKER_ACTIVE)  /* higher modules may refuse (core/hook.h) */
+        rc = fw__hook_run(ctx, "party.worker.activate", id, NULL, err);
     if (rc == FW_OK && to == 0) {           /* resume: back to the state before suspension */
         int64_t prior = 0;
         rc = fw__db_i64(ctx, &prior, err, "SELECT coalesce(prior_state, 2) FROM fw_party_worker WHERE id=?", "i", id);

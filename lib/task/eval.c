@@ -10,6 +10,7 @@
 #include "core/ctx.h"
 #include "core/db.h"
 #include "core/error.h"
+#include "core/hook.h"
 #include "party/party.h"
 #include "task/task_int.h"
 
@@ -245,13 +246,14 @@ int fw__task_payable_release(fw_ctx *ctx, fw_id payable_id, fw_id payout_order_i
 /* ---- hooks ------------------------------------------------------------------------------------ */
 
 /* An enterprise with live tasks or unpaid accepted work cannot be cancelled. */
-static int enterprise_cancel_check(fw_ctx *ctx, int kind, fw_id party_id, fw_error **err)
+static int enterprise_cancel_check(fw_ctx *ctx, const char *event, fw_id party_id, const void *data,
+                                   fw_error **err)
 {
     int64_t tasks = 0, unpaid = 0;
     int rc;
 
-    if (kind != FW__PARTY_ENTERPRISE)
-        return FW_OK;
+    (void)event;
+    (void)data;
     rc = fw__db_i64(ctx, &tasks, err, "SELECT count(*) FROM fw_task WHERE enterprise_id=? AND state IN (2,3,5,6)",
                     "i", party_id);
     if (rc == FW_OK && tasks > 0)
@@ -268,9 +270,7 @@ static int enterprise_cancel_check(fw_ctx *ctx, int kind, fw_id party_id, fw_err
 
 int fw__task_init(fw_ctx *ctx, fw_error **err)
 {
-    (void)ctx;
-    /* party keeps its cancellation checks process-wide; registering again is a no-op */
-    if (fw__party_register_cancel_check("task", enterprise_cancel_check) != FW_OK)
-        return fw__error_set(err, FW_ELIMIT, NULL, "task: party's cancellation checks are full");
+    if (fw__hook_add(ctx, "party.enterprise.cancel", enterprise_cancel_check) != FW_OK)
+        return fw__error_set(err, FW_ELIMIT, NULL, "task: the context's hook table is full");
     return FW_OK;
 }
