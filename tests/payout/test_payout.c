@@ -907,6 +907,20 @@ static void pays_accepted_work(void **state)
     assert_true(world_ledger_ok(f->ctx));
 }
 
+/* a worker with a payout in flight is not closed. */
+static void open_orders_block_cancellation(void **state)
+{
+    struct fx *f = *state;
+    fw_error *err = NULL;
+    fw_id id = order(f, "o-1", f->w2, 10000, NULL);
+
+    test_actor(f->ctx, FW_ROLE_ADMIN, 0);
+    assert_int_equal(fw_party_worker_close(f->ctx, f->w2, &err), FW_EDENIED);
+    fw_error_free(err);
+    assert_int_equal(fw_payout_cancel(f->ctx, id, "worker leaves", NULL), FW_OK);
+    assert_int_equal(fw_party_worker_close(f->ctx, f->w2, NULL), FW_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -925,6 +939,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(queries_and_rights, setup, teardown),
         cmocka_unit_test_setup_teardown(statements_and_vouchers, setup, teardown),
         cmocka_unit_test_setup_teardown(pays_accepted_work, setup, teardown),
+        cmocka_unit_test_setup_teardown(open_orders_block_cancellation, setup, teardown),
     };
     cmocka_set_message_output(CM_OUTPUT_TAP);
     return cmocka_run_group_tests(tests, NULL, NULL);
