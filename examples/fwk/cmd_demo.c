@@ -12,6 +12,7 @@ static const struct {
     { "ledger", demo_ledger },
     { "task", demo_task },
     { "tax", demo_tax },
+    { "payout", demo_payout },
     { "archive", demo_archive },
     { "insurance", demo_insurance },
     { "service", demo_service },

@@ -18,6 +18,7 @@ int demo_party(struct demo *d);
 int demo_ledger(struct demo *d);
 int demo_task(struct demo *d);
 int demo_tax(struct demo *d);
+int demo_payout(struct demo *d);
 int demo_archive(struct demo *d);
 int demo_insurance(struct demo *d);
 int demo_service(struct demo *d);

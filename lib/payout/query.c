@@ -531,6 +531,8 @@ static const char *summary_of(const char *reason)
         return "代发劳务报酬：企业备付金转应付劳务报酬";
     if (strcmp(reason, "payout.returned") == 0)
         return "退汇冲回";
+    if (strcmp(reason, "payout.tax_adjusted") == 0)
+        return "代扣税费重算调整";
     return reason;
 }
 
@@ -567,15 +569,19 @@ int fw_payout_vouchers(fw_ctx *ctx, fw_id enterprise_id, const char *month, uint
                       " paid_ms >= ? AND paid_ms < ? AND dist_entry IS NOT NULL"
                       " UNION ALL SELECT r.id FROM fw_payout_order o JOIN fw_ledger_entry r ON "
                       " r.kind = 6 AND r.related_id IN (o.post_entry, o.dist_entry) "
-                      " WHERE o.enterprise_id = ? AND o.returned_ms >= ? AND o.returned_ms < ?) "
+                      " WHERE o.enterprise_id = ? AND o.returned_ms >= ? AND o.returned_ms < ?"
+                      " UNION ALL SELECT e.id FROM fw_payout_order o JOIN fw_ledger_entry e ON "
+                      " e.ref_kind = 'payout' AND e.ref_id = CAST(o.id AS TEXT) AND "
+                      " e.reason = 'payout.tax_adjusted' WHERE o.enterprise_id = ? AND "
+                      " e.effective_ms >= ? AND e.effective_ms < ?) "
                       "SELECT e.id, e.effective_ms, e.reason, coalesce(c.code, ''), "
                       "coalesce(c.name, ''), p.amount FROM ents "
                       "JOIN fw_ledger_entry e ON e.id = ents.id "
                       "JOIN fw_ledger_posting p ON p.entry_id = e.id AND p.pending = 0 "
                       "JOIN fw_ledger_account a ON a.id = p.account_id "
                       "LEFT JOIN fw_ledger_coa c ON c.type = a.type "
-                      "ORDER BY e.effective_ms, e.id, p.seq", "iiiiiiiii", enterprise_id, from, to,
-                      enterprise_id, from, to, enterprise_id, from, to);
+                      "ORDER BY e.effective_ms, e.id, p.seq", "iiiiiiiiiiii", enterprise_id, from, to,
+                      enterprise_id, from, to, enterprise_id, from, to, enterprise_id, from, to);
     if (rc != FW_OK)
         return rc;
     if (format == FW_PAYOUT_FORMAT_JSON) {

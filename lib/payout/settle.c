@@ -77,13 +77,56 @@ static int post_paid(fw_ctx *ctx, struct fw__payout_order *o, fw_error **err)
                        "WHERE id=?", dist ? "iiii" : "inii", post, dist, fw_ctx_now(ctx), o->id);
 }
 
+/*
+ * Reverses the order's withholding. The tax module recomputes the worker's cumulative figures
+ * without the payment, so the reversal may differ from what the order withheld (under the
+ * cumulative method a later payment's tax depended on this one). The ledger follows the tax
+ * records: the difference moves between the tax liabilities and the worker's payable (tax
+ * withheld in excess is owed back to the worker).
+ */
 static int reverse_tax(fw_ctx *ctx, const struct fw__payout_order *o, fw_error **err)
 {
+    static const uint32_t types[] = { FW_ACCT_IIT_WITHHELD, FW_ACCT_VAT_PAYABLE,
+                                      FW_ACCT_SURCHARGES_PAYABLE };
+    struct fw__tax_result r;
+    struct fw__posting p[4];
+    struct fw__entry_meta m;
+    int64_t d[3], total = 0;
+    fw_id entry = 0;
     char ref[32];
+    size_t i, n = 0;
+    int rc;
+
     if (o->gross == 0)
         return FW_OK;
     snprintf(ref, sizeof(ref), "payout:%lld", (long long)o->id);
-    return fw__tax_reverse(ctx, ref, fw_ctx_now(ctx), err);
+    if ((rc = fw__tax_reverse_ex(ctx, ref, fw_ctx_now(ctx), &r, err)) != FW_OK)
+        return rc;
+    d[0] = o->iit + r.iit_fen;
+    d[1] = o->vat + r.vat_fen;
+    d[2] = o->surcharge + r.surcharge_fen;
+    for (i = 0; i < 3; i++) {
+        if (d[i] == 0)
+            continue;
+        if ((rc = platform_account(ctx, types[i], &p[n].account_id, err)) != FW_OK)
+            return rc;
+        p[n++].amount = -d[i];
+        total += d[i];
+    }
+    if (n == 0 || total == 0)
+        return FW_OK;
+    if ((rc = fw__ledger_account(ctx, FW_LEDGER_OWNER_WORKER, o->worker_id,
+                                 FW_ACCT_WORKER_PAYABLE, NULL, 1, &p[n].account_id, err)) != FW_OK)
+        return rc;
+    p[n++].amount = total;
+    snprintf(ref, sizeof(ref), "%lld", (long long)o->id);
+    memset(&m, 0, sizeof(m));
+    m.kind = FW_LEDGER_ENTRY_POSTED;
+    m.reason = "payout.tax_adjusted";
+    m.ref_kind = "payout";
+    m.ref_id = ref;
+    m.memo = "withholding recomputed without the payment";
+    return fw__ledger_post(ctx, p, n, &m, &entry, err);
 }
 
 /* Voids the hold and reverses the withholding: the order comes to nothing. */

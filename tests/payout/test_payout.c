@@ -388,6 +388,48 @@ static void returned_after_success(void **state)
     test_clock_set(TEST_CLOCK_START);
 }
 
+/*
+ * R-6.d, R-7.7: under the cumulative method a return changes the tax of later payments; the
+ * ledger follows the tax records and owes the excess withheld back to the worker.
+ */
+static void return_recomputes_cumulative_tax(void **state)
+{
+    struct fx *f = *state;
+    struct fw__tax_result rev;
+    fw_id a = order(f, "r-a", f->w1, 50000, NULL), b = order(f, "r-b", f->w1, 3000000, NULL);
+    cJSON *o;
+    char *out = NULL;
+    int64_t vouchers_dr = 0, vouchers_cr = 0;
+    const cJSON *v;
+
+    test_actor(f->ctx, FW_ROLE_OPERATOR, 0);
+    assert_int_equal(fw_payout_result(f->ctx, a, FW_PAYOUT_RESULT_SUCCESS, NULL, NULL, NULL, NULL), FW_OK);
+    assert_int_equal(fw_payout_result(f->ctx, b, FW_PAYOUT_RESULT_SUCCESS, NULL, NULL, NULL, NULL), FW_OK);
+    o = get(f, b);
+    /* (30,500 x 80% - 5,000) x 3% = 582.00 */
+    assert_int_equal(num(o, "iit_fen"), 58200);
+    cJSON_Delete(o);
+    assert_int_equal(PLATFORM(f, FW_ACCT_IIT_WITHHELD), 58200);
+    assert_int_equal(fw_payout_result(f->ctx, a, FW_PAYOUT_RESULT_RETURNED, NULL, "closed", NULL, NULL), FW_OK);
+    assert_int_equal(fw__tax_record_get(f->ctx, "payout:1", FW_TAX_RECORD_REVERSAL, &rev, NULL), FW_OK);
+    /* without the 500.00: (30,000 x 80% - 5,000) x 3% = 570.00, so 12.00 was withheld in excess */
+    assert_int_equal(rev.iit_fen, -1200);
+    assert_int_equal(PLATFORM(f, FW_ACCT_IIT_WITHHELD), 57000);
+    assert_int_equal(PAYABLE(f, f->w1), 1200);
+    assert_true(world_ledger_ok(f->ctx));
+    assert_int_equal(fw_payout_vouchers(f->ctx, f->ent, "2026-03", FW_PAYOUT_FORMAT_JSON, &out, NULL, NULL), FW_OK);
+    o = cJSON_Parse(out);
+    fw_free(out);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(o, "vouchers")), 7);
+    cJSON_ArrayForEach(v, cJSON_GetObjectItem(o, "vouchers")) {
+        vouchers_dr += num(v, "debit_fen");
+        vouchers_cr += num(v, "credit_fen");
+    }
+    assert_int_equal(vouchers_dr, vouchers_cr);
+    assert_string_equal(str(cJSON_GetArrayItem(cJSON_GetObjectItem(o, "vouchers"), 6), "summary"), "代扣税费重算调整");
+    cJSON_Delete(o);
+}
+
 /* Without a provider an operator records the channel's result. */
 static void operator_marks_results(void **state)
 {
@@ -929,6 +971,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(timeout_then_query, setup, teardown),
         cmocka_unit_test_setup_teardown(late_answer_by_callback, setup, teardown),
         cmocka_unit_test_setup_teardown(returned_after_success, setup, teardown),
+        cmocka_unit_test_setup_teardown(return_recomputes_cumulative_tax, setup, teardown),
         cmocka_unit_test_setup_teardown(operator_marks_results, setup, teardown),
         cmocka_unit_test_setup_teardown(insufficient_funds, setup, teardown),
         cmocka_unit_test_setup_teardown(idempotent_orders, setup, teardown),
