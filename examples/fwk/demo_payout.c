@@ -141,6 +141,7 @@ int demo_payout(struct demo *d)
         "\"body\":\"甲方：{{enterprise_name}}\\n乙方：{{worker_name}}\",\"placeholders\":[]}";
     fw_payment_provider channel = { FW_PAYMENT_PROVIDER_VERSION, NULL, channel_submit, NULL };
     fw_id workers[WORKERS], tpl = 0, sched = 0, funding = 0, returned = 0, failed = 0, decl = 0, inv = 0;
+    fw_id suspended = 0;
     char month[8], json[512], needle[32], a[32], b[32], c[32], *out = NULL, *body = NULL;
     int64_t now, paid_orders = 0, amount = 0, vouchers = 0, bad = -1;
     fw_error *err = NULL;
@@ -153,10 +154,13 @@ int demo_payout(struct demo *d)
         CHECK(onboard(d, tpl, i + 1, &workers[i], &err));
     printf("  %d more workers verified and signed with enterprise %lld\n", WORKERS, (long long)d->enterprise_id);
 
+    /* riders take many small jobs a day: the platform allows 100 payouts per worker per day */
+    CHECK(fw_risk_limits_set(d->ctx, "{\"scope\":\"platform\",\"limits\":{\"worker_day_count\":100,"
+                             "\"worker_month_count\":1000}}", (size_t)-1, &err));
     snprintf(json, sizeof(json), "{\"enterprise_id\":%lld,\"valid_from\":\"2026-01-01\",\"rate_ppm\":30000,"
              "\"bearer\":\"on_top\",\"charge\":\"during\"}", (long long)d->enterprise_id);
-    CHECK(fw_ctx_set_actor(d->ctx, FW_ROLE_FINANCE, 0, "demo-finance", &err));
     CHECK(fw_fee_schedule_set(d->ctx, &sched, json, strlen(json), &err));
+    CHECK(fw_ctx_set_actor(d->ctx, FW_ROLE_FINANCE, 0, "demo-finance", &err));
     CHECK(fw_funding_notice(d->ctx, &funding, "{\"bank_txn_id\":\"DEMO-PAYROLL-1\",\"amount_fen\":120000000,"
                             "\"payer_account\":\"6222020012345678009\",\"remark\":\"payroll\"}", (size_t)-1, &err));
     printf("  fee schedule v%lld: 3%% on top, charged at each payout; enterprise funded 1,200,000.00 yuan\n",
@@ -181,7 +185,8 @@ int demo_payout(struct demo *d)
             fw_id w = n == BATCHES * PER_BATCH - 1 ? workers[WORKERS - 1] : workers[n % (WORKERS - 1)];
             len += (size_t)snprintf(body + len, cap - len, "%s{\"idempotency_key\":\"demo-%lld-order-%d\","
                                     "\"worker_id\":%lld,\"amount_fen\":%d,\"task_ref\":\"DELIVERY-%04d\"}",
-                                    i ? "," : "", (long long)now, n, (long long)w, 50000 + (n * 7919) % 250000, n);
+                                    i ? "," : "", (long long)now, n, (long long)w,
+                                    n == 250 ? 6000000 : 50000 + (n * 7919) % 250000, n);
         }
         snprintf(body + len, cap - len, "]}");
         CHECK(fw_payout_batch(d->ctx, body, strlen(body), &out, NULL, &err));
@@ -196,6 +201,25 @@ int demo_payout(struct demo *d)
         fflush(stdout);
     }
     printf("\n");
+    /* the 60,000.00 order was above the per-payment limit: suspended (挂起) for an operator */
+    snprintf(json, sizeof(json), "{\"state\":\"suspended\",\"enterprise_id\":%lld,\"limit\":1}",
+             (long long)d->enterprise_id);
+    CHECK(fw_payout_list(d->ctx, json, strlen(json), &out, NULL, &err));
+    suspended = member(out, "id");
+    if (suspended) {
+        const char *r = strstr(out, "\"reason\":\"");
+        printf("  order %lld suspended by the risk gate (%.*s)\n", (long long)suspended,
+               r ? (int)(strchr(r + 10, '"') - r - 10) : 0, r ? r + 10 : "");
+    }
+    fw_free(out);
+    out = NULL;
+    if (suspended) {
+        CHECK(fw_ctx_set_actor(d->ctx, FW_ROLE_OPERATOR, 0, "demo-operator", &err));
+        CHECK(fw_payout_release(d->ctx, suspended, "one-off bonus approved by the enterprise in writing", NULL, &err));
+        CHECK(fw_ctx_set_actor(d->ctx, FW_ROLE_FINANCE, 0, "demo-finance", &err));
+        CHECK(fw_payout_submit(d->ctx, suspended, NULL, &err));
+        printf("  operator released it with a note; submitted and paid\n");
+    }
     snprintf(json, sizeof(json), "{\"state\":\"failed\",\"enterprise_id\":%lld,\"limit\":1}", (long long)d->enterprise_id);
     CHECK(fw_payout_list(d->ctx, json, strlen(json), &out, NULL, &err));
     failed = member(out, "id");

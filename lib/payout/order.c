@@ -22,6 +22,7 @@
 #include "ledger/ledger.h"
 #include "party/party.h"
 #include "payout/payout.h"
+#include "risk/risk.h"
 #include "task/task.h"
 #include "tax/tax.h"
 
@@ -186,7 +187,7 @@ int fw__payout_volume_sub(fw_ctx *ctx, const struct fw__payout_order *o, fw_erro
 }
 
 static int hold_order(fw_ctx *ctx, struct cache *c, const struct fw__payout_order *o,
-                      fw_error **err)
+                      const char *note, fw_error **err)
 {
     int64_t volume = 0, fee = 0, pays = o->amount, gross = o->amount;
     uint32_t bearer = 0;
@@ -250,11 +251,11 @@ static int hold_order(fw_ctx *ctx, struct cache *c, const struct fw__payout_orde
                      "WHERE id=?", "iiiiiiiiii", fee, (int64_t)bearer, pays, gross, tax.iit_fen,
                      tax.vat_fen, tax.surcharge_fen, tax.net_fen, hold, o->id);
     if (rc == FW_OK)
-        rc = fw__payout_transition(ctx, o->id, o->state, FW_PAYOUT_HELD, NULL, err);
+        rc = fw__payout_transition(ctx, o->id, o->state, FW_PAYOUT_HELD, note, err);
     return rc;
 }
 
-int fw__payout_hold(fw_ctx *ctx, fw_id order_id, fw_error **err)
+int fw__payout_hold(fw_ctx *ctx, fw_id order_id, const char *note, fw_error **err)
 {
     struct fw__payout_order o;
     struct cache c;
@@ -263,11 +264,62 @@ int fw__payout_hold(fw_ctx *ctx, fw_id order_id, fw_error **err)
     memset(&c, 0, sizeof(c));
     if ((rc = fw__payout_order_load(ctx, order_id, &o, err)) != FW_OK)
         return rc;
+    /* an operator's release overrides the risk gate; the amount still counts against the limits */
     if ((rc = enterprise_gates(ctx, &c, o.enterprise_id, err)) == FW_OK &&
-        (rc = worker_gates(ctx, o.enterprise_id, o.worker_id, err)) == FW_OK)
-        rc = hold_order(ctx, &c, &o, err);
+        (rc = worker_gates(ctx, o.enterprise_id, o.worker_id, err)) == FW_OK &&
+        (rc = fw__risk_record_payout(ctx, o.worker_id, o.enterprise_id, o.amount, o.created_ms,
+                                     err)) == FW_OK)
+        rc = hold_order(ctx, &c, &o, note, err);
     cache_clear(&c);
     return rc;
+}
+
+/* ---- the risk gate -------------------------------------------------------------------------- */
+
+/*
+ * Asks the risk gate about the order, reserving its amount against the limits when it allows.
+ * A review or a deny suspends the order (挂起) with the reasons, for an operator to release or
+ * cancel: *suspended = 1.
+ */
+static int risk_gate(fw_ctx *ctx, struct fw__payout_order *o, int *suspended, fw_error **err)
+{
+    fw_risk_parties p = FW_RISK_PARTIES_INIT;
+    fw_risk_decision *d = NULL;
+    char reason[FW__PAYOUT_NOTE_MAX + 1];
+    size_t i, n, len;
+    uint32_t outcome;
+    int rc;
+
+    p.flags = FW_RISK_RESERVE;
+    p.enterprise_id = o->enterprise_id;
+    p.worker_id = o->worker_id;
+    if ((rc = fw__risk_gate(ctx, FW_RISK_ACTION_PAYOUT, &p, o->amount, &d, err)) != FW_OK)
+        return rc;
+    outcome = fw_risk_decision_outcome(d);
+    *suspended = outcome != FW_RISK_ALLOW;
+    if (*suspended) {
+        len = (size_t)snprintf(reason, sizeof(reason), "risk %s:",
+                               outcome == FW_RISK_DENY ? "deny" : "review");
+        for (i = 0, n = fw_risk_decision_count(d); i < n && len < sizeof(reason); i++) {
+            uint32_t sev = fw_risk_decision_severity(d, i);
+            if (sev == FW_RISK_FLAG || sev == FW_RISK_BLOCK)
+                len += (size_t)snprintf(reason + len, sizeof(reason) - len, " %s",
+                                        fw_risk_decision_code(d, i));
+        }
+        rc = fw__db_exec(ctx, err, "UPDATE fw_payout_order SET reason=? WHERE id=?", "ti", reason,
+                         o->id);
+        if (rc == FW_OK)
+            rc = fw__payout_transition(ctx, o->id, 0, FW_PAYOUT_SUSPENDED, reason, err);
+        o->state = FW_PAYOUT_SUSPENDED;
+    }
+    fw_risk_decision_free(d);
+    return rc;
+}
+
+int fw__payout_risk_unrecord(fw_ctx *ctx, const struct fw__payout_order *o, fw_error **err)
+{
+    return fw__risk_record_payout(ctx, o->worker_id, o->enterprise_id, -o->amount, o->created_ms,
+                                  err);
 }
 
 /* ---- creation ------------------------------------------------------------------------------ */
@@ -303,7 +355,7 @@ static int create_work(fw_ctx *ctx, struct cache *c, const struct order_req *rq,
                        int64_t index, fw_id *out_id, fw_error **err)
 {
     struct fw__payout_order o;
-    int rc;
+    int rc, suspended = 0;
 
     if ((rc = enterprise_gates(ctx, c, rq->enterprise_id, err)) != FW_OK ||
         (rc = worker_gates(ctx, rq->enterprise_id, rq->worker_id, err)) != FW_OK)
@@ -313,7 +365,9 @@ static int create_work(fw_ctx *ctx, struct cache *c, const struct order_req *rq,
     /* the claim is part of this order's savepoint: a refused order leaves the item unclaimed */
     if (rq->payable_id && (rc = fw__task_payable_claim(ctx, rq->payable_id, o.id, err)) != FW_OK)
         return rc;
-    if ((rc = hold_order(ctx, c, &o, err)) != FW_OK)
+    if ((rc = risk_gate(ctx, &o, &suspended, err)) != FW_OK)
+        return rc;
+    if (!suspended && (rc = hold_order(ctx, c, &o, NULL, err)) != FW_OK)
         return rc;
     *out_id = o.id;
     return FW_OK;
@@ -536,8 +590,12 @@ static int batch_work(fw_ctx *ctx, const cJSON *orders, fw_id enterprise_id, int
             last = id;
             held++;
             amount += rq.amount;
-            if (submit)
-                orc = fw__payout_submit_one(ctx, id, NULL, &e);
+            if (submit) {           /* suspended orders wait for an operator */
+                struct fw__payout_order o;
+                orc = fw__payout_order_load(ctx, id, &o, &e);
+                if (orc == FW_OK && o.state == FW_PAYOUT_HELD)
+                    orc = fw__payout_submit_one(ctx, id, NULL, &e);
+            }
             if (orc != FW_OK)
                 rc = fw__error_set(err, orc, path, "order %zu: %s", i, fw_error_message(e));
         } else if (partial && fw__idem_is_final(orc)) {

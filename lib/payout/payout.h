@@ -25,11 +25,14 @@ int fw__payout_order_load(fw_ctx *ctx, fw_id id, struct fw__payout_order *o, fw_
 int fw__payout_transition(fw_ctx *ctx, fw_id order_id, uint32_t from, uint32_t to,
                           const char *note, fw_error **err);
 
-/* Takes a created (or released) order through fee, tax and hold to held. */
-int fw__payout_hold(fw_ctx *ctx, fw_id order_id, fw_error **err);
+/* Takes a released order through the gates, fee, tax and hold to held (note: the timeline's). */
+int fw__payout_hold(fw_ctx *ctx, fw_id order_id, const char *note, fw_error **err);
 
 /* Takes a cancelled, failed or returned order's amount off its month's fee volume. */
 int fw__payout_volume_sub(fw_ctx *ctx, const struct fw__payout_order *o, fw_error **err);
+
+/* Takes a held order that comes to nothing off the risk module's counters. */
+int fw__payout_risk_unrecord(fw_ctx *ctx, const struct fw__payout_order *o, fw_error **err);
 
 /* Submits one held order to the provider and applies a synchronous answer. */
 int fw__payout_submit_one(fw_ctx *ctx, fw_id order_id, uint32_t *state, fw_error **err);

@@ -137,6 +137,8 @@ static int unwind_held(fw_ctx *ctx, const struct fw__payout_order *o, fw_error *
         rc = reverse_tax(ctx, o, err);
     if (rc == FW_OK)
         rc = fw__payout_volume_sub(ctx, o, err);
+    if (rc == FW_OK)
+        rc = fw__payout_risk_unrecord(ctx, o, err);
     if (rc == FW_OK && o->payable_id)     /* the work is still owed: a later order pays it */
         rc = fw__task_payable_release(ctx, o->payable_id, o->id, err);
     return rc;
@@ -155,6 +157,8 @@ static int post_returned(fw_ctx *ctx, const struct fw__payout_order *o, fw_error
         rc = reverse_tax(ctx, o, err);
     if (rc == FW_OK)
         rc = fw__payout_volume_sub(ctx, o, err);
+    if (rc == FW_OK)
+        rc = fw__payout_risk_unrecord(ctx, o, err);
     if (rc == FW_OK && o->payable_id)
         rc = fw__task_payable_release(ctx, o->payable_id, o->id, err);
     if (rc == FW_OK)
@@ -513,11 +517,7 @@ int fw_payout_release(fw_ctx *ctx, fw_id order_id, const char *note, uint32_t *o
                            "payout order %lld is %s; only a suspended order is released",
                            (long long)o.id, fw_payout_state_name(o.state));
     if (rc == FW_OK)
-        rc = fw__db_exec(ctx, err, "INSERT INTO fw_payout_event(order_id, at_ms, from_state, "
-                         "to_state, role, note) VALUES (?,?,1,1,?,?)", "iiit", o.id,
-                         fw_ctx_now(ctx), (int64_t)ctx->role, note);
-    if (rc == FW_OK)
-        rc = fw__payout_hold(ctx, o.id, err);
+        rc = fw__payout_hold(ctx, o.id, note, err);
     if (rc == FW_OK)
         rc = audit_state(ctx, "payout.release", o.id, FW_PAYOUT_HELD, err);
     rc = fw__tx_end(ctx, rc, err);
@@ -546,6 +546,8 @@ int fw_payout_cancel(fw_ctx *ctx, fw_id order_id, const char *reason, fw_error *
                            (long long)o.id, fw_payout_state_name(o.state));
     if (rc == FW_OK && o.state == FW_PAYOUT_HELD)
         rc = unwind_held(ctx, &o, err);
+    else if (rc == FW_OK && o.payable_id)
+        rc = fw__task_payable_release(ctx, o.payable_id, o.id, err);
     if (rc == FW_OK)
         rc = fw__db_exec(ctx, err, "UPDATE fw_payout_order SET reason=? WHERE id=?", "ti", reason,
                          o.id);

@@ -593,7 +593,7 @@ static char *batch_json(struct fx *f, const char *key, const char *mode, int n, 
     for (i = 0; i < n; i++)
         len += (size_t)snprintf(j + len, cap - len, "%s{\"idempotency_key\":\"%s-%d\",\"worker_id\":%lld,"
                                 "\"amount_fen\":%lld,\"task_ref\":\"T-%d\"}", i ? "," : "", key, i,
-                                (long long)(i % 2 ? f->w2 : f->w1), (long long)(i == bad_at ? 99000000 : amount), i);
+                                (long long)(i % 2 ? f->w2 : f->w1), (long long)(i == bad_at ? 9500000 : amount), i);
     snprintf(j + len, cap - len, "]}");
     return j;
 }
@@ -609,7 +609,7 @@ static void batch_all_or_nothing(void **state)
     assert_int_equal(fw_payout_batch(f->ctx, j, (size_t)-1, &out, NULL, &err), FW_EFUNDS);
     assert_string_equal(fw_error_path(err), "$.orders[7]");
     assert_string_equal(fw_error_message(err), "$.orders[7]: order 7: amount_fen: enterprise 1 has 99258.00 yuan "
-                                               "available; the payout needs 1049400.00 yuan (amount and fee)");
+                                               "available; the payout needs 100700.00 yuan (amount and fee)");
     fw_error_free(err);
     assert_null(out);
     assert_int_equal(q(f->ctx, "SELECT count(*) FROM fw_payout_order WHERE id > ?", 0), 0);
@@ -949,6 +949,74 @@ static void pays_accepted_work(void **state)
     assert_true(world_ledger_ok(f->ctx));
 }
 
+/* .e, R-7.10.h: the risk gate suspends (挂起); an operator releases or cancels. */
+static void risk_suspends_then_operator_decides(void **state)
+{
+    struct fx *f = *state;
+    fw_error *err = NULL;
+    uint32_t st = 0;
+    fw_id a, b;
+    cJSON *o;
+
+    test_actor(f->ctx, FW_ROLE_ADMIN, 0);
+    assert_rc(fw_risk_limits_set(f->ctx, "{\"scope\":\"platform\",\"limits\":{\"per_payment_fen\":200000}}",
+                                 (size_t)-1, &err), FW_OK, &err);
+    test_actor(f->ctx, FW_ROLE_FINANCE, 0);
+    a = order(f, "k-a", f->w1, 300000, &st);
+    assert_int_equal(st, FW_PAYOUT_SUSPENDED);
+    o = get(f, a);
+    assert_string_equal(str(o, "reason"), "risk deny: LIMIT_PER_PAYMENT");
+    assert_int_equal(num(o, "fee_fen"), 0);
+    cJSON_Delete(o);
+    /* nothing computed, nothing held */
+    assert_int_equal(AVAIL(f), 10000000);
+    assert_int_equal(q(f->ctx, "SELECT count(*) FROM fw_tax_withholding WHERE id > ?", 0), 0);
+    assert_int_equal(fw_payout_submit(f->ctx, a, NULL, &err), FW_ESTATE);
+    fw_error_free(err);
+    err = NULL;
+    assert_int_equal(fw_payout_result(f->ctx, a, FW_PAYOUT_RESULT_SUCCESS, NULL, NULL, NULL, &err), FW_ESTATE);
+    fw_error_free(err);
+    err = NULL;
+    /* a worker with a suspended payout is not closed */
+    test_actor(f->ctx, FW_ROLE_ADMIN, 0);
+    assert_int_equal(fw_party_worker_close(f->ctx, f->w1, &err), FW_EDENIED);
+    assert_string_equal(fw_error_message(err), "OPEN_PAYOUTS: worker 1 has 1 payout order(s) suspended, held or "
+                                               "submitted; settle or cancel them first");
+    fw_error_free(err);
+    err = NULL;
+    /* finance may not release; an operator may, with a note */
+    test_actor(f->ctx, FW_ROLE_FINANCE, 0);
+    assert_int_equal(fw_payout_release(f->ctx, a, "checked", NULL, &err), FW_EPERM);
+    fw_error_free(err);
+    err = NULL;
+    test_actor(f->ctx, FW_ROLE_OPERATOR, 0);
+    assert_int_equal(fw_payout_release(f->ctx, a, NULL, NULL, &err), FW_EINVAL);
+    fw_error_free(err);
+    err = NULL;
+    assert_int_equal(fw_payout_release(f->ctx, a, "contract amount confirmed by phone", &st, NULL), FW_OK);
+    assert_int_equal(st, FW_PAYOUT_HELD);
+    assert_int_equal(AVAIL(f), 10000000 - 318000);
+    assert_int_equal(fw_payout_release(f->ctx, a, "again", NULL, &err), FW_ESTATE);
+    fw_error_free(err);
+    err = NULL;
+    assert_timeline(f, a, "suspended>held");
+    o = get(f, a);
+    assert_string_equal(str(cJSON_GetArrayItem(cJSON_GetObjectItem(o, "timeline"), 1), "note"),
+                        "contract amount confirmed by phone");
+    assert_string_equal(str(cJSON_GetArrayItem(cJSON_GetObjectItem(o, "timeline"), 1), "by"), "operator");
+    cJSON_Delete(o);
+
+    /* another, cancelled */
+    test_actor(f->ctx, FW_ROLE_FINANCE, 0);
+    b = order(f, "k-b", f->w2, 250000, &st);
+    assert_int_equal(st, FW_PAYOUT_SUSPENDED);
+    test_actor(f->ctx, FW_ROLE_OPERATOR, 0);
+    assert_int_equal(fw_payout_cancel(f->ctx, b, "not agreed with the enterprise", NULL), FW_OK);
+    assert_timeline(f, b, "suspended>cancelled");
+    assert_int_equal(AVAIL(f), 10000000 - 318000);
+    assert_true(world_ledger_ok(f->ctx));
+}
+
 /* a worker with a payout in flight is not closed. */
 static void open_orders_block_cancellation(void **state)
 {
@@ -983,6 +1051,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(statements_and_vouchers, setup, teardown),
         cmocka_unit_test_setup_teardown(pays_accepted_work, setup, teardown),
         cmocka_unit_test_setup_teardown(open_orders_block_cancellation, setup, teardown),
+        cmocka_unit_test_setup_teardown(risk_suspends_then_operator_decides, setup, teardown),
     };
     cmocka_set_message_output(CM_OUTPUT_TAP);
     return cmocka_run_group_tests(tests, NULL, NULL);

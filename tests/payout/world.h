@@ -24,6 +24,10 @@
 #define WORLD_SERVICE "{\"kind\":\"service\",\"name\":\"灵活用工服务协议\",\"version\":1," \
                       "\"body\":\"乙方：{{worker_name}}\",\"placeholders\":[]}"
 
+#define WORLD_NO_LIMITS "{\"scope\":\"platform\",\"limits\":{\"per_payment_fen\":0,\"worker_day_fen\":0," \
+    "\"worker_month_fen\":0,\"worker_12m_fen\":0,\"worker_day_count\":0,\"worker_month_count\":0," \
+    "\"enterprise_day_fen\":0,\"enterprise_month_fen\":0,\"enterprise_day_count\":0}}"
+
 struct world {
     fw_id coop_tpl, service_tpl;
 };
@@ -118,6 +122,8 @@ static inline void world_init(fw_ctx *ctx, struct world *w)
     WORLD_OK(fw_party_channel_add(ctx, WORLD_CHANNEL, strlen(WORLD_CHANNEL), &ch, NULL));
     WORLD_OK(fw_contract_template_add(ctx, WORLD_COOP, strlen(WORLD_COOP), &w->coop_tpl, NULL));
     WORLD_OK(fw_contract_template_add(ctx, WORLD_SERVICE, strlen(WORLD_SERVICE), &w->service_tpl, NULL));
+    /* no platform limits: the suites that test the risk gate set their own */
+    WORLD_OK(fw_risk_limits_set(ctx, WORLD_NO_LIMITS, strlen(WORLD_NO_LIMITS), NULL));
 }
 
 static inline void world_sign(fw_ctx *ctx, uint32_t role, fw_id party, fw_id contract)
