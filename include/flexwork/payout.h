@@ -71,10 +71,12 @@ FW_EXTERN(int) fw_payout_create(fw_ctx *ctx, const char *json, size_t json_len, 
  * Creates a batch of up to 100,000 orders of one enterprise in one transaction.
  *
  * @param json {"idempotency_key":"...","enterprise_id":int,"mode":"all"|"partial" (default
- *             "all"),"submit":bool (default false: submit each held order at once),
+ *             "all"),"submit":bool (default false; true submits each held order, as
+ *             fw_payout_submit(), in the same transaction),
  *             "orders":[{"idempotency_key","worker_id","amount_fen","task_ref","external_ref",
- *             "memo"}, ...]}. Mode "all" refuses the whole batch when one order fails; "partial"
- *             keeps the orders that pass and reports the others.
+ *             "memo"} or {"idempotency_key","payable_id",...}, ...]}. Mode "all" refuses
+ *             the whole batch when one order fails; "partial" keeps the orders that pass and
+ *             reports the others. Orders suspended by the risk gate count as passing.
  * @param[out] out_json {"batch_id","enterprise_id","mode","orders":n,"held","suspended",
  *             "submitted","paid","failed","rejected","amount_fen","items":[{"index","order_id",
  *             "state"} | {"index","error":{"code","path","message"}}]}; free with fw_free().
