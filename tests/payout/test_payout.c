@@ -1017,6 +1017,53 @@ static void risk_suspends_then_operator_decides(void **state)
     assert_true(world_ledger_ok(f->ctx));
 }
 
+/* a fee deducted from the payout is borne by the worker: taxed on the rest, on the statement. */
+static void deducted_fee_is_borne_by_the_worker(void **state)
+{
+    struct fx *f = *state;
+    struct channel ch = { CH_ERROR, CH_SUCCESS, 0, 0, "" };
+    fw_error *err = NULL;
+    fw_id id = 0, sid = 0;
+    uint32_t st = 0;
+    char *out = NULL;
+    cJSON *o;
+
+    test_actor(f->ctx, FW_ROLE_ADMIN, 0);
+    assert_rc(fw_fee_schedule_set(f->ctx, &sid, "{\"enterprise_id\":2,\"valid_from\":\"2026-01-01\",\"rate_ppm\":100000,"
+                                  "\"bearer\":\"deducted\",\"charge\":\"during\"}", (size_t)-1, &err), FW_OK, &err);
+    world_fund(f->ctx, f->ent2, 1000000);
+    test_actor(f->ctx, FW_ROLE_FINANCE, 0);
+    assert_rc(fw_payout_create(f->ctx, "{\"idempotency_key\":\"d-1\",\"enterprise_id\":2,\"worker_id\":2,"
+                               "\"amount_fen\":100000,\"task_ref\":\"T-9\"}", (size_t)-1, &id, NULL, &err), FW_OK, &err);
+    o = get(f, id);
+    assert_int_equal(num(o, "fee_fen"), 10000);
+    assert_int_equal(num(o, "enterprise_pays_fen"), 100000);
+    assert_int_equal(num(o, "gross_fen"), 90000);
+    assert_string_equal(str(o, "fee_bearer"), "deducted");
+    cJSON_Delete(o);
+    /* a channel that fails outright leaves the outcome unknown: submitted, for a query */
+    use_channel(f->ctx, &ch);
+    assert_int_equal(fw_payout_submit(f->ctx, id, &st, NULL), FW_OK);
+    assert_int_equal(st, FW_PAYOUT_SUBMITTED);
+    o = get(f, id);
+    assert_string_equal(str(cJSON_GetArrayItem(cJSON_GetObjectItem(o, "timeline"), 1), "note"),
+                        "the channel failed (FW_EPROVIDER: provider failure); "
+                        "the outcome is unknown until queried");
+    cJSON_Delete(o);
+    assert_int_equal(fw_payout_sweep(f->ctx, 10, NULL, NULL), FW_OK);
+    assert_int_equal(state_of(f, id), FW_PAYOUT_PAID);
+    assert_int_equal(world_posted(f->ctx, FW_LEDGER_OWNER_ENTERPRISE, f->ent2, FW_ACCT_ENTERPRISE_FUNDS), 900000);
+    assert_int_equal(PLATFORM(f, FW_ACCT_FEE_REVENUE), 10000);
+    assert_int_equal(fw_payout_statement(f->ctx, f->w2, "2026-03", FW_PAYOUT_FORMAT_JSON, &out, NULL, NULL), FW_OK);
+    o = cJSON_Parse(out);
+    fw_free(out);
+    assert_int_equal(num(o, "gross_fen"), 90000);
+    assert_int_equal(num(o, "fee_borne_fen"), 10000);
+    assert_int_equal(num(o, "net_fen"), 90000);
+    cJSON_Delete(o);
+    assert_true(world_ledger_ok(f->ctx));
+}
+
 /* a worker with a payout in flight is not closed. */
 static void open_orders_block_cancellation(void **state)
 {
@@ -1052,6 +1099,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(pays_accepted_work, setup, teardown),
         cmocka_unit_test_setup_teardown(open_orders_block_cancellation, setup, teardown),
         cmocka_unit_test_setup_teardown(risk_suspends_then_operator_decides, setup, teardown),
+        cmocka_unit_test_setup_teardown(deducted_fee_is_borne_by_the_worker, setup, teardown),
     };
     cmocka_set_message_output(CM_OUTPUT_TAP);
     return cmocka_run_group_tests(tests, NULL, NULL);
