@@ -125,13 +125,13 @@ int main(int argc, char **argv)
         WORLD_OK(fw_payout_batch(ctx, json, strlen(json), &out, NULL, NULL));
         fw_free(out);
         if ((b + 1) % 5 == 0 || b + 1 == n / BATCH) {
-            fprintf(stderr, "\r  %ld / %ld payouts", (b + 1) * BATCH, n);
+            fprintf(stderr, "  %ld / %ld payouts, %.0f per CPU second so far\n", (b + 1) * BATCH, n,
+                    (double)((b + 1) * BATCH) / (cpu_s() - c0));
             fflush(stderr);
         }
     }
     t_payout = now_s() - t0;
     c_payout = cpu_s() - c0;
-    fprintf(stderr, "\n");
 
     getrusage(RUSAGE_SELF, &ru);
     printf("libflexwork payout bench: %ld payouts to %ld workers, batches of %d, synchronous=FULL, store %s\n",
