@@ -201,6 +201,7 @@ static const struct rule rules[] = {
     { "archive.pi_purge",       R(ADMIN) },
     { "archive.stats",          READERS },
     { "archive.export",         R(ADMIN) | R(OPERATOR) | R(AUDITOR) },
+    { "archive.collect",        STAFF | R(SYSTEM) },
 
     /* insurance */
     { "insurance.product",        STAFF },
@@ -211,6 +212,7 @@ static const struct rule rules[] = {
     { "insurance.enrolments",     READERS | R(SYSTEM) | R(WORKER) },
     { "insurance.charge",         STAFF | R(FINANCE) | R(SYSTEM) },
     { "insurance.premiums",       READERS | R(SYSTEM) },
+    { "insurance.post",           R(ADMIN) | R(FINANCE) | R(SYSTEM) },
     { "insurance.certificate",    STAFF | R(SYSTEM) | R(WORKER) },
     { "insurance.social_request", STAFF | R(SYSTEM) | R(WORKER) },
     { "insurance.social_update",  STAFF | R(FINANCE) | R(SYSTEM) },
