@@ -150,6 +150,9 @@ FW_EXTERN(int) fw_payout_result(fw_ctx *ctx, fw_id order_id, uint32_t result,
  * max_orders) and records every final answer.
  *
  * @param[out] out_resolved how many orders reached paid or failed (may be NULL).
+ * Each answer is applied in its own savepoint: one that cannot be applied (FW_ECLOSED, ...)
+ * leaves its order submitted with a note in the timeline.
+ *
  * @return FW_OK (a query without a provider or with a pending answer leaves the order);
  *         FW_EINVAL (max_orders 0); FW_EPERM ("payout.submit").
  */

@@ -23,6 +23,7 @@
 #include "core/ctx.h"
 #include "core/db.h"
 #include "core/error.h"
+#include "core/idem.h"
 #include "core/json.h"
 #include "ledger/ledger.h"
 #include "party/party.h"
@@ -446,7 +447,8 @@ int fw_payout_sweep(fw_ctx *ctx, uint32_t max_orders, int64_t *out_resolved, fw_
     fw_id *ids = NULL;
     size_t n = 0, i;
     int64_t resolved = 0;
-    int rc;
+    fw_error *e = NULL;
+    int rc, arc;
 
     if (!ctx)
         return fw__error_set(err, FW_EINVAL, NULL, "ctx is required");
@@ -480,14 +482,34 @@ int fw_payout_sweep(fw_ctx *ctx, uint32_t max_orders, int64_t *out_resolved, fw_
             (rc = call_channel(ctx, ctx->payment.query, &o, 0, &result, ref, why, note,
                                err)) != FW_OK || !result)
             continue;
-        rc = fw__payout_apply(ctx, o.id, result, ref[0] ? ref : NULL, why[0] ? why : NULL, NULL,
-                              err);
-        if (rc == FW_OK) {
+        /*
+         * Each answer in its own savepoint: one that cannot be applied (its period is closed,
+         * say) stays submitted with a note, and the sweep goes on with the others.
+         */
+        if ((rc = fw__tx_begin(ctx, err)) != FW_OK)
+            break;
+        arc = fw__payout_apply(ctx, o.id, result, ref[0] ? ref : NULL, why[0] ? why : NULL, NULL,
+                               &e);
+        if (arc == FW_OK)
+            arc = audit_state(ctx, "payout.result", o.id,
+                              result == FW_PAYOUT_RESULT_SUCCESS ? FW_PAYOUT_PAID : FW_PAYOUT_FAILED,
+                              &e);
+        rc = fw__tx_end(ctx, arc, NULL);
+        if (arc == FW_OK) {
             resolved++;
-            rc = audit_state(ctx, "payout.result", o.id,
-                             result == FW_PAYOUT_RESULT_SUCCESS ? FW_PAYOUT_PAID : FW_PAYOUT_FAILED,
-                             err);
+        } else if (arc == rc && fw__idem_is_final(arc)) {
+            char text[FW__PAYOUT_NOTE_MAX + 1];
+            snprintf(text, sizeof(text), "the channel's answer could not be applied: %s",
+                     fw_error_message(e));
+            rc = fw__db_exec(ctx, err, "INSERT INTO fw_payout_event(order_id, at_ms, from_state, "
+                             "to_state, role, note) VALUES (?,?,3,3,?,?)", "iiit", o.id,
+                             fw_ctx_now(ctx), (int64_t)ctx->role, text);
+        } else {
+            fw__error_copy(err, arc, fw_error_path(e), fw_error_message(e));
+            rc = arc;
         }
+        fw_error_free(e);
+        e = NULL;
     }
 end:
     free(ids);

@@ -306,6 +306,46 @@ static void timeout_then_query(void **state)
     assert_true(world_ledger_ok(f->ctx));
 }
 
+/* A sweep applies each answer on its own: one that cannot be applied waits, with a note. */
+static void sweep_skips_what_cannot_be_applied(void **state)
+{
+    struct fx *f = *state;
+    struct channel ch = { CH_PENDING, CH_FAIL, 0, 0, "" };
+    fw_error *err = NULL;
+    int64_t resolved = -1;
+    fw_id a, b, decl = 0;
+    cJSON *o;
+
+    use_channel(f->ctx, &ch);
+    a = order(f, "w-a", f->w1, 100000, NULL);
+    b = order(f, "w-b", f->w2, 100000, NULL);
+    assert_int_equal(fw_payout_submit(f->ctx, a, NULL, NULL), FW_OK);
+    assert_int_equal(fw_payout_submit(f->ctx, b, NULL, NULL), FW_OK);
+    /* March is declared: a failure's withholding can no longer be reversed in it */
+    test_actor(f->ctx, FW_ROLE_TAX_AGENT, 0);
+    assert_rc(fw_tax_declaration_build(f->ctx, "2026-03", &decl, &err), FW_OK, &err);
+    assert_rc(fw_tax_declaration_submit(f->ctx, decl, &err), FW_OK, &err);
+    assert_rc(fw_tax_declaration_resolve(f->ctx, decl, "{\"status\":\"accepted\",\"receipt_no\":\"R-1\"}", (size_t)-1,
+                                         &err), FW_OK, &err);
+    test_actor(f->ctx, FW_ROLE_SYSTEM, 0);
+    assert_int_equal(fw_payout_sweep(f->ctx, 10, &resolved, NULL), FW_OK);
+    assert_int_equal(resolved, 0);
+    assert_int_equal(ch.queries, 2);
+    assert_int_equal(state_of(f, a), FW_PAYOUT_SUBMITTED);
+    assert_int_equal(state_of(f, b), FW_PAYOUT_SUBMITTED);
+    o = get(f, b);
+    assert_non_null(strstr(str(cJSON_GetArrayItem(cJSON_GetObjectItem(o, "timeline"), 2), "note"),
+                           "the channel's answer could not be applied: "));
+    cJSON_Delete(o);
+    assert_int_equal(AVAIL(f), 10000000 - 2 * 106000);
+    /* the channel's success is applied */
+    ch.query_mode = CH_SUCCESS;
+    assert_int_equal(fw_payout_sweep(f->ctx, 10, &resolved, NULL), FW_OK);
+    assert_int_equal(resolved, 2);
+    assert_int_equal(FUNDS(f), 10000000 - 2 * 106000);
+    assert_true(world_ledger_ok(f->ctx));
+}
+
 /* The channel answers later by callback, then once more: paid exactly once. */
 static void late_answer_by_callback(void **state)
 {
@@ -1085,6 +1125,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(failed_synchronously, setup, teardown),
         cmocka_unit_test_setup_teardown(timeout_then_query, setup, teardown),
         cmocka_unit_test_setup_teardown(late_answer_by_callback, setup, teardown),
+        cmocka_unit_test_setup_teardown(sweep_skips_what_cannot_be_applied, setup, teardown),
         cmocka_unit_test_setup_teardown(returned_after_success, setup, teardown),
         cmocka_unit_test_setup_teardown(return_recomputes_cumulative_tax, setup, teardown),
         cmocka_unit_test_setup_teardown(operator_marks_results, setup, teardown),
