@@ -168,8 +168,18 @@ static const struct rule rules[] = {
     { "risk.inspect",    STAFF | R(REVIEWER) | R(SYSTEM) },
 
     /* payout */
+    { "payout.create",       R(ADMIN) | R(FINANCE) | R(SYSTEM) },
+    { "payout.submit",       R(ADMIN) | R(FINANCE) | R(SYSTEM) },
+    { "payout.result",       R(ADMIN) | R(OPERATOR) | R(FINANCE) | R(SYSTEM) },
+    { "payout.release",      STAFF },
+    { "payout.cancel",       STAFF },
+    { "payout.read",         READERS | R(SYSTEM) | R(ENTERPRISE_USER) | R(WORKER) },
 
     /* invoice */
+    { "invoice.request",     R(ADMIN) | R(FINANCE) | R(ENTERPRISE_USER) },
+    { "invoice.issue",       R(ADMIN) | R(FINANCE) | R(SYSTEM) },
+    { "invoice.reverse",     R(ADMIN) | R(FINANCE) },
+    { "invoice.read",        READERS | R(SYSTEM) | R(ENTERPRISE_USER) },
 
     /* recon */
 
