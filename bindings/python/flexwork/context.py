@@ -23,8 +23,10 @@ if TYPE_CHECKING:
     from .fee import Fee
     from .funding import Funding
     from .insurance import Insurance
+    from .invoice import Invoice
     from .ledger import Ledger
     from .party import Party
+    from .payout import Payout
     from .risk import Risk
     from .service import Service
     from .task import Tasks
@@ -218,6 +220,8 @@ class Context:
     archive: "Archive"
     insurance: "Insurance"
     service: "Service"
+    payout: "Payout"
+    invoice: "Invoice"
 
     def __init__(self, path: Union[str, "os.PathLike[str]"], master_key: Optional[bytes] = None,
                  passphrase: Optional[str] = None, synchronous: int = C.SYNC_FULL,
