@@ -145,7 +145,7 @@ func (c *Context) LedgerAccountGet(accountID int64) ([]byte, error) {
 // LedgerBalance binds fw_ledger_balance: balances of an account on its normal side, O(1).
 // posted: posted credits minus posted debits (credit-normal) or the reverse (debit-normal).
 // pending: posted plus every pending hold in either direction. available: posted minus the
-// pending holds that would reduce it. Any output pointer may be NULL. Errors: ErrNotFound;
+// pending holds that would reduce it. Errors: ErrNotFound;
 // ErrPerm.
 func (c *Context) LedgerBalance(accountID int64) (int64, int64, int64, error) {
 	h, err := c.handle()

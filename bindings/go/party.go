@@ -498,7 +498,7 @@ func (c *Context) PartyWorkerErase(workerID int64) error {
 }
 
 // PartyWorkerFind binds fw_party_worker_find: finds a worker by ID number through the blind
-// index (no decryption). Errors: with *out_id; ErrNotFound; ErrInvalid for a malformed number.
+// index (no decryption). Errors: ErrNotFound; ErrInvalid for a malformed number.
 func (c *Context) PartyWorkerFind(idNumber string) (int64, error) {
 	h, err := c.handle()
 	if err != nil {

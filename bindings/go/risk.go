@@ -398,7 +398,7 @@ func (c *Context) RiskChecklistSet(record interface{}) error {
 // an enterprise and records the result (R-7.10.a). Checks: licence on file, business scope
 // matches, USCC verified, cooperation agreement signed (the party module records it when the
 // contract module reports the signature, or a signal "agreement_signed" does), every required
-// document on file and not expired. Request (optional, NULL for none):
+// document on file and not expired. Request (optional, nil for none):
 // {"document_expiry":{"<kind>":"YYYY-MM-DD",...}}. Answer:
 // {"id","enterprise_id","passed":bool,"checks":[{"check","passed","detail"}]}. Errors:
 // ErrNotFound; ErrInvalid; ErrPerm.
@@ -471,7 +471,7 @@ func (c *Context) RiskRatingCompute(enterpriseID int64) ([]byte, error) {
 
 // RiskRatingSchedule binds fw_risk_rating_schedule: the scheduled run: recomputes the rating of
 // every enterprise not cancelled whose rating is missing or older than the configured interval.
-// *out_count (may be NULL) is how many.
+// It returns how many.
 func (c *Context) RiskRatingSchedule() (int64, error) {
 	h, err := c.handle()
 	if err != nil {
@@ -596,7 +596,7 @@ func (c *Context) RiskCaseUpdate(caseID int64, record interface{}) error {
 }
 
 // RiskCaseList binds fw_risk_case_list: cases as a JSON array, filtered by
-// {"state":"open"|"reviewing"|"resolved", "enterprise_id":int} (json may be NULL): each
+// {"state":"open"|"reviewing"|"resolved", "enterprise_id":int} (record may be nil): each
 // {"id","source","rule","enterprise_id",
 // "worker_id","subject_id","amount_fen","detail","state","resolution","notes","opened_ms"}.
 func (c *Context) RiskCaseList(record interface{}) ([]byte, error) {

@@ -103,7 +103,7 @@ class Archive(ModuleAPI, module="archive"):
 
     def set_directory(self, path: Optional[str]) -> None:
         """Names the directory where documents filed from now on are kept (created if missing), or
-        with NULL keeps them in the store. Documents already filed stay where they are.
+        with None keeps them in the store. Documents already filed stay where they are.
 
         Raises: InvalidError for an empty or over-long path; FlexworkIOError when the directory
         cannot be created; FlexworkPermissionError (admin only).

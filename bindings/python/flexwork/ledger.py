@@ -172,7 +172,7 @@ class Ledger(ModuleAPI, module="ledger"):
         """Balances of an account on its normal side, O(1). posted: posted credits minus posted
         debits (credit-normal) or the reverse (debit-normal). pending: posted plus every pending
         hold in either direction. available: posted minus the pending holds that would reduce
-        it. Any output pointer may be NULL. Returns (posted, pending, available).
+        it. Returns (posted, pending, available).
 
         Raises: NotFoundError; FlexworkPermissionError.
         """

@@ -300,7 +300,7 @@ class Party(ModuleAPI, module="party"):
     def worker_find(self, id_number: str) -> int:
         """Finds a worker by ID number through the blind index (no decryption).
 
-        Raises: with *out_id; NotFoundError; InvalidError for a malformed number.
+        Raises: NotFoundError; InvalidError for a malformed number.
         """
         out = c_int64()
         self._call(_worker_find, text_in(id_number), byref(out))

@@ -244,18 +244,20 @@ class Risk(ModuleAPI, module="risk"):
         """
         self._call(_checklist_set, *json_in(record))
 
-    def qualification_review(self, enterprise_id: int, record: JSONInput) -> Any:
+    def qualification_review(self, enterprise_id: int,
+                             record: Optional[JSONInput] = None) -> Any:
         """Runs the qualification review of an enterprise and records the result (R-7.10.a).
         Checks: licence on file, business scope matches, USCC verified, cooperation agreement
         signed (the party module records it when the contract module reports the signature, or a
         signal "agreement_signed" does), every required document on file and not expired.
-        Request (optional, NULL for none): {"document_expiry":{"<kind>":"YYYY-MM-DD",...}}.
+        Request (optional): {"document_expiry":{"<kind>":"YYYY-MM-DD",...}}.
         Answer: {"id","enterprise_id","passed":bool,"checks":[{"check","passed","detail"}]}.
 
         Raises: NotFoundError; InvalidError; FlexworkPermissionError.
         """
         out = OutText()
-        self._call(_qualification_review, enterprise_id, *json_in(record), *out.args)
+        self._call(_qualification_review, enterprise_id,
+                   *(json_in(record) if record is not None else (None, 0)), *out.args)
         return out.json()
 
     def signal_record(self, record: JSONInput) -> int:
@@ -284,7 +286,7 @@ class Risk(ModuleAPI, module="risk"):
 
     def rating_schedule(self) -> int:
         """The scheduled run: recomputes the rating of every enterprise not cancelled whose rating
-        is missing or older than the configured interval. *out_count (may be NULL) is how many.
+        is missing or older than the configured interval. Returns how many.
         """
         out = c_int64()
         self._call(_rating_schedule, byref(out))
@@ -339,7 +341,7 @@ class Risk(ModuleAPI, module="risk"):
 
     def case_list(self, record: Optional[JSONInput] = None) -> Any:
         """Cases as a JSON array, filtered by {"state":"open"|"reviewing"|"resolved",
-        "enterprise_id":int} (json may be NULL): each {"id","source","rule","enterprise_id",
+        "enterprise_id":int} (record may be None): each {"id","source","rule","enterprise_id",
         "worker_id","subject_id","amount_fen","detail","state","resolution","notes","opened_ms"}.
         """
         out = OutText()
