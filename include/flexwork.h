@@ -18,6 +18,7 @@
 #include <flexwork/fee.h>
 #include <flexwork/tax.h>
 #include <flexwork/funding.h>
+#include <flexwork/recon.h>
 #include <flexwork/sys/provider.h>
 
 #endif
