@@ -11,6 +11,7 @@ static const struct {
     { "party", demo_party },
     { "ledger", demo_ledger },
     { "tax", demo_tax },
+    { "recon", demo_recon },
 };
 
 /* Core: the store is open; sign the audit chain's head and verify it offline. */

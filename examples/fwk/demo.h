@@ -17,5 +17,6 @@ int demo_core(struct demo *d);
 int demo_party(struct demo *d);
 int demo_ledger(struct demo *d);
 int demo_tax(struct demo *d);
+int demo_recon(struct demo *d);
 
 #endif

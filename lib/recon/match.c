@@ -285,6 +285,21 @@ static int add_book(struct fw_recon *r, int64_t entry, int64_t amount, int64_t m
     return FW_OK;
 }
 
+/* The bank-clearing balance at the statement's start and end (after funding booked what it fed). */
+static int ledger_balances(struct fw_recon *r, fw_error **err)
+{
+    fw_id bank = 0;
+    int rc = fw__ledger_account(r->ctx, FW_LEDGER_OWNER_PLATFORM, 0, FW_ACCT_BANK_CLEARING, r->currency,
+                                0, &bank, NULL);
+    if (rc == FW_ENOTFOUND)
+        return FW_OK;
+    if (rc == FW_OK)
+        rc = fw_ledger_balance_at(r->ctx, bank, r->from_ms - 1, &r->ledger_opening, err);
+    if (rc == FW_OK)
+        rc = fw_ledger_balance_at(r->ctx, bank, r->to_ms - 1, &r->ledger_end, err);
+    return rc;
+}
+
 static int load_books(struct fw_recon *r, fw_error **err)
 {
     int64_t widen = 0, lo, hi;
@@ -310,9 +325,6 @@ static int load_books(struct fw_recon *r, fw_error **err)
     if (rc != FW_OK)
         return rc;
     r->has_account = 1;
-    if ((rc = fw_ledger_balance_at(r->ctx, bank, r->from_ms - 1, &r->ledger_opening, err)) != FW_OK ||
-        (rc = fw_ledger_balance_at(r->ctx, bank, r->to_ms - 1, &r->ledger_end, err)) != FW_OK)
-        return rc;
     /* The payer's blind index, for incoming transfers funding recorded. */
     rc = fw__db_query(r->ctx, &s, err,
                       "SELECT e.id, p.amount, e.effective_ms, e.ref_id, "
@@ -1114,6 +1126,8 @@ static int execute(struct fw_recon *r, const char *options, fw_error **err)
         rc = mark_rematched(r, err);
     if (rc == FW_OK && r->feed_funding && !r->dry_run)
         rc = feed_funding(r, err);
+    if (rc == FW_OK)
+        rc = ledger_balances(r, err);
     if (rc != FW_OK)
         return rc;
     tally(r);
