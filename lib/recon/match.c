@@ -31,6 +31,7 @@
 #define SCAN_CAP 4096           /* candidates examined per line by amount_date */
 #define BOOK_IN_WINDOW 0x1
 #define BOOK_CARRIED   0x2      /* left missing by an earlier run, case still open */
+#define DONE 0xFF               /* outcome of a record an earlier recorded run matched */
 
 struct lrec {
     uint64_t ref, txn, batch;
@@ -67,7 +68,7 @@ struct fw_recon {
     struct lrec *lines;
     size_t nlines;
     struct brec *books;
-    size_t nbooks, cap_books;
+    size_t nbooks, cap_books, ndone;
     int64_t opening, closing, in_fen, out_fen;
     int has_opening, has_closing, has_account;
     int64_t ledger_opening, ledger_end;
@@ -325,23 +326,36 @@ static int load_books(struct fw_recon *r, fw_error **err)
     if (rc != FW_OK)
         return rc;
     r->has_account = 1;
-    /* The payer's blind index, for incoming transfers funding recorded. */
+    /*
+     * The payer's blind index, for incoming transfers funding recorded. Records an earlier run
+     * matched come along only to recognise duplicates; records with an open case are carried.
+     */
     rc = fw__db_query(r->ctx, &s, err,
                       "SELECT e.id, p.amount, e.effective_ms, e.ref_id, "
                       "(SELECT payer_blind FROM fw_funding_incoming f WHERE e.ref_kind = 'bank_txn' "
-                      "AND f.bank_txn_id = e.ref_id) FROM fw_ledger_entry e "
-                      "JOIN fw_ledger_posting p ON p.entry_id = e.id "
+                      "AND f.bank_txn_id = e.ref_id), "
+                      "EXISTS (SELECT 1 FROM fw_recon_result x WHERE x.entry_id = e.id AND "
+                      "x.outcome IN (1, 4, 6)), "
+                      "EXISTS (SELECT 1 FROM fw_recon_case c WHERE c.entry_id = e.id AND c.kind = 3 "
+                      "AND c.state IN (1, 2)) "
+                      "FROM fw_ledger_entry e JOIN fw_ledger_posting p ON p.entry_id = e.id "
                       "WHERE e.effective_ms >= ? AND e.effective_ms < ? AND p.account_id = ? "
-                      "AND p.pending = 0 AND NOT EXISTS (SELECT 1 FROM fw_recon_result x WHERE "
-                      "x.entry_id = e.id AND x.outcome IN (1, 4, 6)) ORDER BY e.id, p.seq",
+                      "AND p.pending = 0 ORDER BY e.id, p.seq",
                       "iii", lo, hi, bank);
     while (rc == FW_OK && (rc = fw__db_step(s, err)) == FW__ROW) {
         int64_t ms = fw__db_col_i64(s, 2);
         uint32_t cp = 0;
+        uint8_t flags = ms >= r->from_ms && ms < r->to_ms ? BOOK_IN_WINDOW : 0;
         if (fw__db_col_bytes(s, 4) >= 4)
             memcpy(&cp, fw__db_col_blob(s, 4), 4);
+        if (fw__db_col_i64(s, 6))
+            flags |= BOOK_CARRIED;
         rc = add_book(r, fw__db_col_i64(s, 0), fw__db_col_i64(s, 1), ms, fw__db_col_text(s, 3), cp,
-                      ms >= r->from_ms && ms < r->to_ms ? BOOK_IN_WINDOW : 0, err);
+                      flags, err);
+        if (rc == FW_OK && fw__db_col_i64(s, 5)) {
+            r->books[r->nbooks - 1].outcome = DONE;
+            r->ndone++;
+        }
     }
     fw__db_done(s);
     if (rc < 0)
@@ -358,19 +372,6 @@ static int load_books(struct fw_recon *r, fw_error **err)
         rc = add_book(r, fw__db_col_i64(s, 0), fw__db_col_i64(s, 1),
                       r->base_ms > fw__db_col_i64(s, 2) ? r->base_ms : fw__db_col_i64(s, 2),
                       fw__db_col_text(s, 3), 0, BOOK_CARRIED, err);
-    fw__db_done(s);
-    if (rc < 0)
-        return rc;
-    /* Open cases of records inside the window are carried too: they are not opened twice. */
-    rc = fw__db_query(r->ctx, &s, err,
-                      "SELECT entry_id FROM fw_recon_case WHERE kind = 3 AND state IN (1, 2)", "");
-    while (rc == FW_OK && (rc = fw__db_step(s, err)) == FW__ROW) {
-        int64_t e = fw__db_col_i64(s, 0);
-        for (i = 0; i < r->nbooks; i++)
-            if (r->books[i].entry_id == e)
-                r->books[i].flags |= BOOK_CARRIED;
-        rc = FW_OK;
-    }
     fw__db_done(s);
     return rc < 0 ? rc : FW_OK;
 }
@@ -737,8 +738,7 @@ static int mark_duplicates(struct fw_recon *r, fw_error **err)
     for (k = 1; k < n; k++) {
         struct lrec *a = &r->lines[idx[k - 1]], *b = &r->lines[idx[k]];
         uint64_t ka = a->txn ? a->txn : a->ref, kb = b->txn ? b->txn : b->ref;
-        if (kb && ka == kb && (b->txn || a->amount == b->amount) && a->amount == b->amount &&
-            a->sec == b->sec) {
+        if (kb && ka == kb && a->amount == b->amount && a->sec == b->sec) {
             b->outcome = FW_RECON_DUPLICATE;
             b->partner = NONE;
         }
@@ -747,33 +747,34 @@ static int mark_duplicates(struct fw_recon *r, fw_error **err)
     return FW_OK;
 }
 
-/* A line whose reference names a ledger entry an earlier run already matched is a duplicate. */
+/* A line whose reference names a ledger record an earlier run already matched is a duplicate. */
 static int mark_rematched(struct fw_recon *r, fw_error **err)
 {
-    fw__stmt *s;
-    size_t i;
-    int rc = FW_OK;
+    size_t n = 0, i, k;
+    uint32_t *idx;
 
-    for (i = 0; i < r->nlines && rc == FW_OK; i++) {
+    if (!r->ndone)
+        return FW_OK;
+    if (!(idx = malloc(r->ndone * sizeof(*idx))))
+        return fw__error_nomem(err);
+    for (i = 0; i < r->nbooks; i++)
+        if (r->books[i].outcome == DONE)
+            idx[n++] = (uint32_t)i;
+    qsort_r(idx, n, sizeof(*idx), cmp_book_ref, r);
+    for (i = 0; i < r->nlines; i++) {
         struct lrec *l = &r->lines[i];
-        int64_t hit = 0;
-        if (l->outcome || (!l->ref && !l->txn))
-            continue;
-        rc = fw__db_query(r->ctx, &s, err,
-                          "SELECT count(*) FROM fw_recon_line l JOIN fw_ledger_entry e ON "
-                          "e.ref_kind IS NOT NULL AND (e.ref_id = l.reference OR e.ref_id = l.bank_txn_id) "
-                          "JOIN fw_recon_result x ON x.entry_id = e.id AND x.outcome IN (1, 4, 6) "
-                          "WHERE l.id = ?",
-                          "i", r->first_line + (int64_t)i);
-        if (rc == FW_OK && (rc = fw__db_step(s, err)) == FW__ROW) {
-            hit = fw__db_col_i64(s, 0);
-            rc = FW_OK;
+        uint64_t keys[2] = { l->ref, l->txn };
+        int t;
+        for (t = 0; t < 2 && !l->outcome; t++) {
+            if (!keys[t])
+                continue;
+            k = lower_ref(r, idx, n, keys[t], 0);
+            if (k < n && r->books[idx[k]].ref == keys[t])
+                l->outcome = FW_RECON_DUPLICATE;
         }
-        fw__db_done(s);
-        if (rc == FW_OK && hit)
-            l->outcome = FW_RECON_DUPLICATE;
     }
-    return rc < 0 ? rc : FW_OK;
+    free(idx);
+    return FW_OK;
 }
 
 /* Incoming money nothing in the ledger explains is an enterprise's funding: funding's
@@ -920,7 +921,7 @@ static cJSON *summary_json(const struct fw_recon *r)
     fw__json_add_i64(o, "statement_id", r->statement_id);
     cJSON_AddBoolToObject(o, "dry_run", r->dry_run);
     fw__json_add_i64(o, "lines", (int64_t)r->nlines);
-    fw__json_add_i64(o, "records", (int64_t)r->nbooks);
+    fw__json_add_i64(o, "records", (int64_t)(r->nbooks - r->ndone));
     oc = cJSON_AddObjectToObject(o, "outcomes");
     for (k = 1; k <= FW_RECON_OUTCOME_COUNT; k++) {
         cJSON *it = cJSON_AddObjectToObject(oc, fw__recon_outcome_names[k]);

@@ -372,6 +372,22 @@ static void missing_record_matched_later_resolves_as_timing(void **state)
     fw_free(json);
 }
 
+/* .a: a later statement repeating a payment an earlier run matched reports a duplicate. */
+static void line_repeated_in_later_statement_is_duplicate(void **state)
+{
+    fw_ctx *ctx = *state;
+    fw_recon *r;
+
+    book(ctx, "P-1", -10000, D14 + 9 * HOUR);
+    fw_recon_free(run(ctx, import_ok(ctx, GENERIC_HEADER "20260314,09:00:00,T1,P-1,100.00,,,,,\n", UTF8_CSV), NULL));
+    r = run(ctx, import_ok(ctx, GENERIC_HEADER "20260314,09:00:00,T1,P-1,100.00,,,,,\n"
+                                "20260314,10:00:00,T2,,1.00,,,,,\n", UTF8_CSV), NULL);
+    assert_outcome(r, FW_RECON_DUPLICATE, 1, -10000);
+    assert_outcome(r, FW_RECON_MATCHED, 0, 0);
+    assert_outcome(r, FW_RECON_MISSING_IN_LEDGER, 1, -100);
+    fw_recon_free(r);
+}
+
 static fw_id first_case(fw_ctx *ctx, int kind)
 {
     char sql[128];
@@ -803,7 +819,8 @@ static void authorisation(void **state)
 TEST_MAIN(T(outcomes_and_balance_check), T(balance_difference_is_explained),
           T(amount_date_rule_and_window), T(amount_tolerances), T(one_to_many_and_many_to_one),
           T(counterparty_criterion), T(incoming_lines_feed_funding), T(statement_reconciled_once),
-          T(missing_record_matched_later_resolves_as_timing), T(case_lifecycle),
+          T(missing_record_matched_later_resolves_as_timing), T(line_repeated_in_later_statement_is_duplicate),
+          T(case_lifecycle),
           T(adjustment_needs_four_eyes), T(adjustment_validation_and_rejection),
           T(reimport_is_refused), T(malformed_csv_files), T(gb18030_and_shipped_profiles),
           T(host_profile), T(camt053_import_and_errors), T(fee_check_finds_planted_wrong_fee),
