@@ -266,7 +266,7 @@ static int add_book(struct fw_recon *r, int64_t entry, int64_t amount, int64_t m
 {
     struct brec *b;
     if (r->nbooks == r->cap_books) {
-        size_t cap = r->cap_books ? r->cap_books * 2 : 1024;
+        size_t cap = r->cap_books ? r->cap_books + r->cap_books / 4 + 16 : 1024;
         struct brec *nb = realloc(r->books, cap * sizeof(*nb));
         if (!nb)
             return fw__error_nomem(err);
@@ -303,7 +303,7 @@ static int ledger_balances(struct fw_recon *r, fw_error **err)
 
 static int load_books(struct fw_recon *r, fw_error **err)
 {
-    int64_t widen = 0, lo, hi;
+    int64_t widen = 0, lo, hi, count = 0;
     fw_id bank = 0;
     fw__stmt *s;
     size_t i;
@@ -326,6 +326,16 @@ static int load_books(struct fw_recon *r, fw_error **err)
     if (rc != FW_OK)
         return rc;
     r->has_account = 1;
+    /* Sized once: growing by doubling would hold two copies at the peak. */
+    rc = fw__db_i64(r->ctx, &count, err,
+                    "SELECT count(*) FROM fw_ledger_entry e JOIN fw_ledger_posting p ON p.entry_id = e.id "
+                    "WHERE e.effective_ms >= ? AND e.effective_ms < ? AND p.account_id = ? AND p.pending = 0",
+                    "iii", lo, hi, bank);
+    if (rc != FW_OK)
+        return rc;
+    if (count > 0 && !(r->books = malloc(((size_t)count + 64) * sizeof(*r->books))))
+        return fw__error_nomem(err);
+    r->cap_books = count > 0 ? (size_t)count + 64 : 0;
     /*
      * The payer's blind index, for incoming transfers funding recorded. Records an earlier run
      * matched come along only to recognise duplicates; records with an open case are carried.

@@ -66,7 +66,6 @@ CREATE TABLE fw_recon_result (
     difference INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX fw_recon_result_entry ON fw_recon_result(entry_id) WHERE entry_id IS NOT NULL;
-CREATE INDEX fw_recon_result_run ON fw_recon_result(run_id);
 CREATE TRIGGER fw_recon_result_no_update BEFORE UPDATE ON fw_recon_result
 BEGIN SELECT RAISE(ABORT, 'fw_recon_result is append-only'); END;
 CREATE TRIGGER fw_recon_result_no_delete BEFORE DELETE ON fw_recon_result
