@@ -114,8 +114,8 @@ static char *summary(const fw_recon *r)
 
 static void assert_contains(const char *hay, const char *needle)
 {
-    if (!strstr(hay, needle))
-        fail_msg("expected %s\nin %s", needle, hay);
+    if (!hay || !strstr(hay, needle))
+        fail_msg("expected %s\nin %s", needle, hay ? hay : "(nothing)");
 }
 
 /* .a: each outcome class, with the balance check explaining the whole difference. */
