@@ -546,7 +546,7 @@ static int rule_amount_date(struct fw_recon *r, const struct rule *ru, fw_error 
         int64_t tol, lo_amt, day = cst_day(ms_of(r, l->sec));
         size_t lo = 0, hi = n, k, scanned = 0;
         uint32_t best = NONE;
-        int64_t best_score = INT64_MAX;
+        int64_t best_amt = INT64_MAX, best_dt = INT64_MAX;
         if (l->outcome || (ru->counterparty && !l->cp))
             continue;
         tol = tolerance(ru, l->amount);
@@ -558,17 +558,19 @@ static int rule_amount_date(struct fw_recon *r, const struct rule *ru, fw_error 
             else
                 hi = mid;
         }
+        /* The nearest amount wins, then the nearest time. */
         for (k = lo; k < n && r->books[idx[k]].amount <= l->amount + tol && scanned < SCAN_CAP; k++, scanned++) {
             const struct brec *b = &r->books[idx[k]];
-            int64_t dd = cst_day(ms_of(r, b->sec)) - day, score;
+            int64_t dd = cst_day(ms_of(r, b->sec)) - day, da, dt;
             if (b->outcome || dd > window || -dd > window)
                 continue;
             if (ru->counterparty && b->cp != l->cp)
                 continue;
-            score = (int64_t)(b->sec > l->sec ? b->sec - l->sec : l->sec - b->sec) +
-                    (b->amount > l->amount ? b->amount - l->amount : l->amount - b->amount) * 1000000;
-            if (score < best_score) {
-                best_score = score;
+            da = b->amount > l->amount ? b->amount - l->amount : l->amount - b->amount;
+            dt = b->sec > l->sec ? (int64_t)b->sec - l->sec : (int64_t)l->sec - b->sec;
+            if (da < best_amt || (da == best_amt && dt < best_dt)) {
+                best_amt = da;
+                best_dt = dt;
                 best = idx[k];
             }
         }
@@ -588,69 +590,134 @@ static uint8_t group_outcome(int64_t single, int64_t sum, int64_t tol, int late)
     return late ? FW_RECON_LATE : FW_RECON_MATCHED;
 }
 
+/*
+ * Grouping by day: the unmatched items of one side on one CST day and in one direction form a
+ * group; a single item of the other side equal to a group's sum (within tolerance) pairs with all
+ * of it. members_are_books: books group against single lines (one_to_many), else lines against
+ * single books (many_to_one).
+ */
+struct day_key {
+    int64_t day;
+    int neg;
+    uint32_t i;
+};
+
+static int cmp_day_key(const void *a, const void *b)
+{
+    const struct day_key *x = a, *y = b;
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    if (x->neg != y->neg)
+        return x->neg < y->neg ? -1 : 1;
+    return x->i < y->i ? -1 : 1;
+}
+
+static int rule_by_day(struct fw_recon *r, const struct rule *ru, int members_are_books, fw_error **err)
+{
+    size_t nm = members_are_books ? r->nbooks : r->nlines, ns = members_are_books ? r->nlines : r->nbooks;
+    struct day_key *keys = malloc((nm ? nm : 1) * sizeof(*keys));
+    unsigned char *used;
+    size_t n = 0, i, k;
+
+    if (!keys)
+        return fw__error_nomem(err);
+    for (i = 0; i < nm; i++) {
+        uint8_t out = members_are_books ? r->books[i].outcome : r->lines[i].outcome;
+        int32_t sec = members_are_books ? r->books[i].sec : r->lines[i].sec;
+        int64_t amount = members_are_books ? r->books[i].amount : r->lines[i].amount;
+        if (out)
+            continue;
+        keys[n].day = cst_day(ms_of(r, sec));
+        keys[n].neg = amount < 0;
+        keys[n].i = (uint32_t)i;
+        n++;
+    }
+    qsort(keys, n, sizeof(*keys), cmp_day_key);
+    if (!(used = calloc(n ? n : 1, 1))) {
+        free(keys);
+        return fw__error_nomem(err);
+    }
+    for (i = 0; i < ns; i++) {
+        uint8_t *out = members_are_books ? &r->lines[i].outcome : &r->books[i].outcome;
+        uint8_t *rule = members_are_books ? &r->lines[i].rule : &r->books[i].rule;
+        uint32_t *partner = members_are_books ? &r->lines[i].partner : &r->books[i].partner;
+        int32_t sec = members_are_books ? r->lines[i].sec : r->books[i].sec;
+        int64_t amount = members_are_books ? r->lines[i].amount : r->books[i].amount, sum = 0;
+        struct day_key want = { cst_day(ms_of(r, sec)), amount < 0, 0 };
+        size_t lo = 0, hi = n, end;
+        if (*out)
+            continue;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (cmp_day_key(&keys[mid], &want) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (end = lo; end < n && keys[end].day == want.day && keys[end].neg == want.neg; end++)
+            sum += members_are_books ? r->books[keys[end].i].amount : r->lines[keys[end].i].amount;
+        if (end - lo < 2 || used[lo] || group_outcome(amount, sum, tolerance(ru, amount), 0) != FW_RECON_MATCHED)
+            continue;
+        used[lo] = 1;
+        for (k = lo; k < end; k++) {
+            if (members_are_books) {
+                r->books[keys[k].i].outcome = FW_RECON_MATCHED;
+                r->books[keys[k].i].rule = FW_RECON_RULE_ONE_TO_MANY;
+                r->books[keys[k].i].partner = (uint32_t)i;
+            } else {
+                r->lines[keys[k].i].outcome = FW_RECON_MATCHED;
+                r->lines[keys[k].i].rule = FW_RECON_RULE_MANY_TO_ONE;
+                r->lines[keys[k].i].partner = (uint32_t)i;
+            }
+        }
+        *out = FW_RECON_MATCHED;
+        *rule = members_are_books ? FW_RECON_RULE_ONE_TO_MANY : FW_RECON_RULE_MANY_TO_ONE;
+        *partner = NONE;
+    }
+    free(used);
+    free(keys);
+    return FW_OK;
+}
+
 /* One line against several records: by batch reference, or all of a day in one direction. */
 static int rule_one_to_many(struct fw_recon *r, const struct rule *ru, fw_error **err)
 {
     size_t n, i, k, start;
-    uint32_t *idx = index_books(r, ru->by_day ? cmp_book_amount : cmp_book_batch, &n, 1);
+    uint32_t *idx;
 
-    if (!idx)
+    if (ru->by_day)
+        return rule_by_day(r, ru, 1, err);
+    if (!(idx = index_books(r, cmp_book_batch, &n, 1)))
         return fw__error_nomem(err);
     for (i = 0; i < r->nlines; i++) {
         struct lrec *l = &r->lines[i];
         int64_t sum = 0, day = cst_day(ms_of(r, l->sec));
+        uint64_t key = l->ref ? l->ref : l->txn;
         size_t members = 0;
         int late = 0;
         uint8_t out;
-        if (l->outcome)
+        if (l->outcome || !key)
             continue;
-        if (!ru->by_day) {
-            uint64_t key = l->ref ? l->ref : l->txn;
-            if (!key)
+        start = lower_ref(r, idx, n, key, 1);
+        for (k = start; k < n && r->books[idx[k]].batch == key; k++) {
+            const struct brec *b = &r->books[idx[k]];
+            if (b->outcome || (b->amount < 0) != (l->amount < 0))
                 continue;
-            start = lower_ref(r, idx, n, key, 1);
-            for (k = start; k < n && r->books[idx[k]].batch == key; k++) {
-                const struct brec *b = &r->books[idx[k]];
-                if (b->outcome || (b->amount < 0) != (l->amount < 0))
-                    continue;
-                if (fw__money_add(sum, b->amount, &sum) != FW_OK)
-                    break;
-                members++;
-                late |= cst_day(ms_of(r, b->sec)) != day;
-            }
-            if (members < 2)
+            if (fw__money_add(sum, b->amount, &sum) != FW_OK)
+                break;
+            members++;
+            late |= cst_day(ms_of(r, b->sec)) != day;
+        }
+        if (members < 2)
+            continue;
+        out = group_outcome(l->amount, sum, tolerance(ru, l->amount), late);
+        for (k = start; k < n && r->books[idx[k]].batch == key; k++) {
+            struct brec *b = &r->books[idx[k]];
+            if (b->outcome || (b->amount < 0) != (l->amount < 0))
                 continue;
-            out = group_outcome(l->amount, sum, tolerance(ru, l->amount), late);
-            for (k = start; k < n && r->books[idx[k]].batch == key; k++) {
-                struct brec *b = &r->books[idx[k]];
-                if (b->outcome || (b->amount < 0) != (l->amount < 0))
-                    continue;
-                b->outcome = out;
-                b->rule = FW_RECON_RULE_ONE_TO_MANY;
-                b->partner = (uint32_t)i;
-            }
-        } else {
-            for (k = 0; k < n; k++) {
-                const struct brec *b = &r->books[idx[k]];
-                if (!b->outcome && (b->amount < 0) == (l->amount < 0) &&
-                    cst_day(ms_of(r, b->sec)) == day) {
-                    sum += b->amount;
-                    members++;
-                }
-            }
-            if (members < 2 || group_outcome(l->amount, sum, tolerance(ru, l->amount), 0) !=
-                                   FW_RECON_MATCHED)
-                continue;
-            out = FW_RECON_MATCHED;
-            for (k = 0; k < n; k++) {
-                struct brec *b = &r->books[idx[k]];
-                if (!b->outcome && (b->amount < 0) == (l->amount < 0) &&
-                    cst_day(ms_of(r, b->sec)) == day) {
-                    b->outcome = out;
-                    b->rule = FW_RECON_RULE_ONE_TO_MANY;
-                    b->partner = (uint32_t)i;
-                }
-            }
+            b->outcome = out;
+            b->rule = FW_RECON_RULE_ONE_TO_MANY;
+            b->partner = (uint32_t)i;
         }
         l->outcome = out;
         l->rule = FW_RECON_RULE_ONE_TO_MANY;
@@ -664,9 +731,11 @@ static int rule_one_to_many(struct fw_recon *r, const struct rule *ru, fw_error 
 static int rule_many_to_one(struct fw_recon *r, const struct rule *ru, fw_error **err)
 {
     size_t n, i, k, start;
-    uint32_t *idx = index_lines(r, cmp_line_batch, &n);
+    uint32_t *idx;
 
-    if (!idx)
+    if (ru->by_day)
+        return rule_by_day(r, ru, 0, err);
+    if (!(idx = index_lines(r, cmp_line_batch, &n)))
         return fw__error_nomem(err);
     for (i = 0; i < r->nbooks; i++) {
         struct brec *b = &r->books[i];
@@ -676,57 +745,36 @@ static int rule_many_to_one(struct fw_recon *r, const struct rule *ru, fw_error 
         uint8_t out;
         if (b->outcome)
             continue;
-        if (!ru->by_day) {
-            size_t lo = 0, hi = n;
-            if (!b->ref)
+        size_t lo = 0, hi = n;
+        if (!b->ref)
+            continue;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (r->lines[idx[mid]].batch < b->ref)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        start = lo;
+        for (k = start; k < n && r->lines[idx[k]].batch == b->ref; k++) {
+            const struct lrec *l = &r->lines[idx[k]];
+            if (l->outcome || (b->amount < 0) != (l->amount < 0))
                 continue;
-            while (lo < hi) {
-                size_t mid = (lo + hi) / 2;
-                if (r->lines[idx[mid]].batch < b->ref)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            start = lo;
-            for (k = start; k < n && r->lines[idx[k]].batch == b->ref; k++) {
-                const struct lrec *l = &r->lines[idx[k]];
-                if (l->outcome || (b->amount < 0) != (l->amount < 0))
-                    continue;
-                if (fw__money_add(sum, l->amount, &sum) != FW_OK)
-                    break;
-                members++;
-                late |= cst_day(ms_of(r, l->sec)) != day;
-            }
-            if (members < 2)
+            if (fw__money_add(sum, l->amount, &sum) != FW_OK)
+                break;
+            members++;
+            late |= cst_day(ms_of(r, l->sec)) != day;
+        }
+        if (members < 2)
+            continue;
+        out = group_outcome(b->amount, sum, tolerance(ru, b->amount), late);
+        for (k = start; k < n && r->lines[idx[k]].batch == b->ref; k++) {
+            struct lrec *l = &r->lines[idx[k]];
+            if (l->outcome || (b->amount < 0) != (l->amount < 0))
                 continue;
-            out = group_outcome(b->amount, sum, tolerance(ru, b->amount), late);
-            for (k = start; k < n && r->lines[idx[k]].batch == b->ref; k++) {
-                struct lrec *l = &r->lines[idx[k]];
-                if (l->outcome || (b->amount < 0) != (l->amount < 0))
-                    continue;
-                l->outcome = out;
-                l->rule = FW_RECON_RULE_MANY_TO_ONE;
-                l->partner = (uint32_t)i;
-            }
-        } else {
-            for (k = 0; k < n; k++) {
-                const struct lrec *l = &r->lines[idx[k]];
-                if (!l->outcome && (b->amount < 0) == (l->amount < 0) && cst_day(ms_of(r, l->sec)) == day) {
-                    sum += l->amount;
-                    members++;
-                }
-            }
-            if (members < 2 || group_outcome(b->amount, sum, tolerance(ru, b->amount), 0) != FW_RECON_MATCHED)
-                continue;
-            out = FW_RECON_MATCHED;
-            for (k = 0; k < n; k++) {
-                struct lrec *l = &r->lines[idx[k]];
-                if (!l->outcome && (b->amount < 0) == (l->amount < 0) && cst_day(ms_of(r, l->sec)) == day) {
-                    l->outcome = out;
-                    l->rule = FW_RECON_RULE_MANY_TO_ONE;
-                    l->partner = (uint32_t)i;
-                }
-            }
+            l->outcome = out;
+            l->rule = FW_RECON_RULE_MANY_TO_ONE;
+            l->partner = (uint32_t)i;
         }
         b->outcome = out;
         b->rule = FW_RECON_RULE_MANY_TO_ONE;

@@ -39,6 +39,13 @@ static double cpu_s(void)
     return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 }
 
+static double rss_mb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss / 1024.0;
+}
+
 static double now_s(void)
 {
     struct timespec t;
@@ -171,6 +178,7 @@ int main(int argc, char **argv)
     printf("seeding %ld ledger records and a %ld-line statement...\n", n, n);
     seed(ctx, n);
     lines = write_statement(csv, n, &planted);
+    printf("peak RSS after seeding: %.1f MB (SQLite's page cache is at most 64 MiB)\n", rss_mb());
 
     t0 = now_s();
     c0 = cpu_s();
@@ -178,6 +186,7 @@ int main(int argc, char **argv)
         die("import", rc, err);
     t1 = now_s();
     c1 = cpu_s();
+    printf("peak RSS after the import: %.1f MB\n", rss_mb());
     if ((rc = fw_recon_run(&r, ctx, st, NULL, 0, &err)) != FW_OK)
         die("run", rc, err);
     t2 = now_s();

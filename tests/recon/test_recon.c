@@ -282,6 +282,29 @@ static void one_to_many_and_many_to_one(void **state)
     fw_recon_free(r);
 }
 
+/* .a: a daily net settlement against the day's payouts (one_to_many by day). */
+static void one_to_many_by_day(void **state)
+{
+    fw_ctx *ctx = *state;
+    fw_recon *r;
+    fw_id st;
+
+    book(ctx, "D-1", -10000, D14 + 9 * HOUR);
+    book(ctx, "D-2", -5000, D14 + 15 * HOUR);
+    book(ctx, "D-3", 7000, D14 + 15 * HOUR);                    /* the other direction stays out */
+    st = import_ok(ctx, GENERIC_HEADER "20260314,23:00:00,T1,SETTLE,150.00,,,,,日结\n", UTF8_CSV);
+    r = run(ctx, st, "{\"dry_run\":true,\"rules\":[{\"kind\":\"one_to_many\",\"group_by\":\"day\"}]}");
+    assert_outcome(r, FW_RECON_MATCHED, 1, -15000);
+    assert_outcome(r, FW_RECON_MISSING_IN_STATEMENT, 1, 7000);
+    fw_recon_free(r);
+    /* a day whose sum differs pairs nothing */
+    st = import_ok(ctx, GENERIC_HEADER "20260314,23:00:00,T2,SETTLE2,151.00,,,,,日结\n", UTF8_CSV);
+    r = run(ctx, st, "{\"dry_run\":true,\"rules\":[{\"kind\":\"one_to_many\",\"group_by\":\"day\"}]}");
+    assert_outcome(r, FW_RECON_MISSING_IN_LEDGER, 1, -15100);
+    assert_outcome(r, FW_RECON_MISSING_IN_STATEMENT, 3, -8000);
+    fw_recon_free(r);
+}
+
 /* .a: the counterparty criterion of amount_date, by the payer's blind index. */
 static void counterparty_criterion(void **state)
 {
@@ -817,7 +840,7 @@ static void authorisation(void **state)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, test_setup_admin, test_teardown_ctx)
 TEST_MAIN(T(outcomes_and_balance_check), T(balance_difference_is_explained),
-          T(amount_date_rule_and_window), T(amount_tolerances), T(one_to_many_and_many_to_one),
+          T(amount_date_rule_and_window), T(amount_tolerances), T(one_to_many_and_many_to_one), T(one_to_many_by_day),
           T(counterparty_criterion), T(incoming_lines_feed_funding), T(statement_reconciled_once),
           T(missing_record_matched_later_resolves_as_timing), T(line_repeated_in_later_statement_is_duplicate),
           T(case_lifecycle),
