@@ -34,7 +34,7 @@
 #define DONE 0xFF               /* outcome of a record an earlier recorded run matched */
 
 struct lrec {
-    uint64_t ref, txn, batch;
+    uint64_t ref, txn;
     int64_t amount;
     int32_t sec;                /* seconds from the run's base */
     uint32_t cp;
@@ -43,7 +43,7 @@ struct lrec {
 };
 
 struct brec {
-    uint64_t ref, batch;
+    uint64_t ref;
     int64_t entry_id, amount;
     int32_t sec;
     uint32_t cp;
@@ -67,6 +67,8 @@ struct fw_recon {
     char currency[4];
     struct lrec *lines;
     size_t nlines;
+    /* Batch references, allocated at the first one: most statements and ledgers have none. */
+    uint64_t *line_batch, *book_batch;
     struct brec *books;
     size_t nbooks, cap_books, ndone;
     int64_t opening, closing, in_fen, out_fen;
@@ -100,6 +102,19 @@ static uint64_t batch_of(const char *s)
             last = p;
     return last && last > s ? key_of(s, (size_t)(last - s)) : 0;
 }
+
+static int set_batch(uint64_t **arr, size_t cap, size_t i, uint64_t batch, fw_error **err)
+{
+    if (!batch)
+        return FW_OK;
+    if (!*arr && !(*arr = calloc(cap ? cap : 1, sizeof(**arr))))
+        return fw__error_nomem(err);
+    (*arr)[i] = batch;
+    return FW_OK;
+}
+
+#define LINE_BATCH(r, i) ((r)->line_batch ? (r)->line_batch[i] : 0)
+#define BOOK_BATCH(r, i) ((r)->book_batch ? (r)->book_batch[i] : 0)
 
 static int64_t cst_day(int64_t ms)
 {
@@ -250,7 +265,9 @@ static int load_statement(struct fw_recon *r, fw_error **err)
         l->sec = (int32_t)((fw__db_col_i64(s, 0) - r->base_ms) / 1000);
         l->amount = fw__db_col_i64(s, 1);
         l->ref = key_of(ref, ref ? strlen(ref) : 0);
-        l->batch = batch_of(ref ? ref : txn);
+        rc = set_batch(&r->line_batch, (size_t)lines, r->nlines - 1, batch_of(ref ? ref : txn), err);
+        if (rc != FW_OK)
+            break;
         l->txn = key_of(txn, txn ? strlen(txn) : 0);
         if (fw__db_col_bytes(s, 4) >= 4)
             memcpy(&l->cp, fw__db_col_blob(s, 4), 4);
@@ -271,6 +288,13 @@ static int add_book(struct fw_recon *r, int64_t entry, int64_t amount, int64_t m
         if (!nb)
             return fw__error_nomem(err);
         r->books = nb;
+        if (r->book_batch) {
+            uint64_t *bb = realloc(r->book_batch, cap * sizeof(*bb));
+            if (!bb)
+                return fw__error_nomem(err);
+            memset(bb + r->cap_books, 0, (cap - r->cap_books) * sizeof(*bb));
+            r->book_batch = bb;
+        }
         r->cap_books = cap;
     }
     b = &r->books[r->nbooks++];
@@ -279,11 +303,10 @@ static int add_book(struct fw_recon *r, int64_t entry, int64_t amount, int64_t m
     b->amount = amount;
     b->sec = (int32_t)((ms - r->base_ms) / 1000);
     b->ref = key_of(ref, ref ? strlen(ref) : 0);
-    b->batch = batch_of(ref);
     b->cp = cp;
     b->partner = NONE;
     b->flags = flags;
-    return FW_OK;
+    return set_batch(&r->book_batch, r->cap_books, r->nbooks - 1, batch_of(ref), err);
 }
 
 /* The bank-clearing balance at the statement's start and end (after funding booked what it fed). */
@@ -402,10 +425,11 @@ static int cmp_book_ref(const void *a, const void *b, void *arg)
 static int cmp_book_batch(const void *a, const void *b, void *arg)
 {
     const struct fw_recon *sort_ctx = arg;
-    const struct brec *x = &sort_ctx->books[*(const uint32_t *)a], *y = &sort_ctx->books[*(const uint32_t *)b];
-    if (x->batch != y->batch)
-        return x->batch < y->batch ? -1 : 1;
-    return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+    uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+    uint64_t bx = BOOK_BATCH(sort_ctx, i), by = BOOK_BATCH(sort_ctx, j);
+    if (bx != by)
+        return bx < by ? -1 : 1;
+    return i < j ? -1 : 1;
 }
 
 static int cmp_book_amount(const void *a, const void *b, void *arg)
@@ -431,10 +455,11 @@ static int cmp_book_partner(const void *a, const void *b, void *arg)
 static int cmp_line_batch(const void *a, const void *b, void *arg)
 {
     const struct fw_recon *sort_ctx = arg;
-    const struct lrec *x = &sort_ctx->lines[*(const uint32_t *)a], *y = &sort_ctx->lines[*(const uint32_t *)b];
-    if (x->batch != y->batch)
-        return x->batch < y->batch ? -1 : 1;
-    return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+    uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+    uint64_t bx = LINE_BATCH(sort_ctx, i), by = LINE_BATCH(sort_ctx, j);
+    if (bx != by)
+        return bx < by ? -1 : 1;
+    return i < j ? -1 : 1;
 }
 
 static int cmp_line_key(const void *a, const void *b, void *arg)
@@ -498,7 +523,7 @@ static size_t lower_ref(struct fw_recon *r, const uint32_t *idx, size_t n, uint6
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        uint64_t v = batch ? r->books[idx[mid]].batch : r->books[idx[mid]].ref;
+        uint64_t v = batch ? BOOK_BATCH(r, idx[mid]) : r->books[idx[mid]].ref;
         if (v < key)
             lo = mid + 1;
         else
@@ -710,7 +735,7 @@ static int rule_one_to_many(struct fw_recon *r, const struct rule *ru, fw_error 
         if (l->outcome || !key)
             continue;
         start = lower_ref(r, idx, n, key, 1);
-        for (k = start; k < n && r->books[idx[k]].batch == key; k++) {
+        for (k = start; k < n && BOOK_BATCH(r, idx[k]) == key; k++) {
             const struct brec *b = &r->books[idx[k]];
             if (b->outcome || (b->amount < 0) != (l->amount < 0))
                 continue;
@@ -722,7 +747,7 @@ static int rule_one_to_many(struct fw_recon *r, const struct rule *ru, fw_error 
         if (members < 2)
             continue;
         out = group_outcome(l->amount, sum, tolerance(ru, l->amount), late);
-        for (k = start; k < n && r->books[idx[k]].batch == key; k++) {
+        for (k = start; k < n && BOOK_BATCH(r, idx[k]) == key; k++) {
             struct brec *b = &r->books[idx[k]];
             if (b->outcome || (b->amount < 0) != (l->amount < 0))
                 continue;
@@ -761,13 +786,13 @@ static int rule_many_to_one(struct fw_recon *r, const struct rule *ru, fw_error 
             continue;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
-            if (r->lines[idx[mid]].batch < b->ref)
+            if (LINE_BATCH(r, idx[mid]) < b->ref)
                 lo = mid + 1;
             else
                 hi = mid;
         }
         start = lo;
-        for (k = start; k < n && r->lines[idx[k]].batch == b->ref; k++) {
+        for (k = start; k < n && LINE_BATCH(r, idx[k]) == b->ref; k++) {
             const struct lrec *l = &r->lines[idx[k]];
             if (l->outcome || (b->amount < 0) != (l->amount < 0))
                 continue;
@@ -779,7 +804,7 @@ static int rule_many_to_one(struct fw_recon *r, const struct rule *ru, fw_error 
         if (members < 2)
             continue;
         out = group_outcome(b->amount, sum, tolerance(ru, b->amount), late);
-        for (k = start; k < n && r->lines[idx[k]].batch == b->ref; k++) {
+        for (k = start; k < n && LINE_BATCH(r, idx[k]) == b->ref; k++) {
             struct lrec *l = &r->lines[idx[k]];
             if (l->outcome || (b->amount < 0) != (l->amount < 0))
                 continue;
@@ -1210,6 +1235,8 @@ static void recon_release(struct fw_recon *r)
         return;
     free(r->lines);
     free(r->books);
+    free(r->line_batch);
+    free(r->book_batch);
     free(r);
 }
 
