@@ -1164,7 +1164,8 @@ static int record(struct fw_recon *r, const char *options, fw_error **err)
             }
         }
         /* A difference an earlier run left open is now explained by time alone. */
-        if (rc == FW_OK && (b->flags & BOOK_CARRIED) && b->outcome != FW_RECON_MISSING_IN_STATEMENT) {
+        if (rc == FW_OK && (b->flags & BOOK_CARRIED) && b->outcome != FW_RECON_MISSING_IN_STATEMENT &&
+            b->outcome != DONE) {
             fw__stmt *s;
             int64_t cid = 0, state = 0;
             rc = fw__db_query(ctx, &s, err,
