@@ -585,8 +585,11 @@ static int csv_record(struct csv *c, fw_error **err)
             return rc;
         if (!present)
             return csv_fail(c, c->rec_line, c->idx[C_AMOUNT], "amount", "is empty", err);
-        if (c->idx[C_DIRECTION] >= 0 && (s = field(c, C_DIRECTION)) && strcmp(s, c->p->dir_out) == 0)
-            l.amount = -(l.amount < 0 ? -l.amount : l.amount);
+        if (c->idx[C_DIRECTION] >= 0) {
+            int64_t a = l.amount < 0 ? -l.amount : l.amount;
+            s = field(c, C_DIRECTION);
+            l.amount = s && strcmp(s, c->p->dir_out) == 0 ? -a : a;
+        }
     } else {
         int pc, pd;
         if ((rc = csv_amount(c, C_CREDIT, &credit, &pc, err)) != FW_OK ||
