@@ -147,9 +147,13 @@ FW_EXTERN(int) fw_recon_profile_get(fw_ctx *ctx, const char *name, char **out_js
  *        amount_date with a 1-day window, then one_to_many and many_to_one by reference)}.
  *        NULL means {}. Group by reference: the group's members carry references of the form
  *        "<batch><sep><item>" (sep one of - / : #) and the single side carries "<batch>".
+ * The handle reads the statement's lines through ctx when results are listed: free it before
+ * the context.
+ *
  * @return FW_OK; FW_EINVAL naming the field; FW_ENOTFOUND (no statement); FW_ESTATE when the
- *         statement already has a recorded run; FW_EPERM (admin, finance, system). On failure
- *         *out is untouched and the store unchanged.
+ *         statement already has a recorded run; FW_EPERM (admin, finance, system; feeding
+ *         funding also needs funding.notice); funding's and the ledger's errors while feeding.
+ *         On failure *out is untouched and the store unchanged.
  */
 FW_EXTERN(int) fw_recon_run(fw_recon **out, fw_ctx *ctx, fw_id statement_id,
                             const char *options_json, size_t options_len, fw_error **err);
@@ -168,9 +172,10 @@ FW_EXTERN(int) fw_recon_outcome(const fw_recon *r, uint32_t outcome, int64_t *co
 /**
  * The run's summary: {"run_id"|null,"statement_id","dry_run","lines","records",
  * "outcomes":{"matched":{"count","sum_fen"},...},"funding_fed":int,
- * "balance":{"opening_fen","movements_fen","closing_fen","statement_consistent":bool,
- * "ledger_fen" (bank clearing as of the statement's end),"difference_fen" (closing - ledger),
- * "explained_fen" (by the unmatched items),"unexplained_fen"},"cases_opened":int}.
+ * "balance":{"opening_fen","movements_fen","closing_fen","statement_consistent":bool|null,
+ * "ledger_opening_fen","ledger_fen" (bank clearing at the statement's start and end),
+ * "difference_fen" (closing - ledger),"opening_difference_fen","explained_fen" (by the unmatched
+ * and differing items),"unexplained_fen"},"cases_opened":int,"cases_resolved_timing":int}.
  * @return FW_OK; FW_EINVAL; FW_ENOMEM.
  */
 FW_EXTERN(int) fw_recon_summary(const fw_recon *r, char **out_json, size_t *out_len,
@@ -179,7 +184,7 @@ FW_EXTERN(int) fw_recon_summary(const fw_recon *r, char **out_json, size_t *out_
 /**
  * The run's results, one item per statement line and per unmatched ledger record, in line
  * order then record order: {"results":[{"outcome":"matched"|...,"rule":"reference"|...|null,
- * "line":{"id","seq","booked_ms","amount_fen","reference"}|null,"entry_ids":[...],
+ * "line":{"id","seq","booked_ms","amount_fen","reference","bank_txn_id"}|null,"entry_ids":[...],
  * "ledger_fen":int|null,"difference_fen":int,"group":int|null}],"total":int}.
  *
  * @param outcome FW_RECON_* to filter, or 0 for all. @param offset, limit paging (limit 1..10000).
@@ -301,8 +306,9 @@ FW_EXTERN(int) fw_recon_fee_check(fw_ctx *ctx, int64_t from_ms, int64_t to_ms,
  * (on the account's normal side: + increases it)}],"totals":{"orders_fen",...},
  * "balances":[{"account_id","account_type","opening_fen","debits_fen","credits_fen",
  * "closing_fen"}]}.
- * CSV: section,date,entry_id,reason,ref_kind,ref_id,account_id,account_type,amount (yuan),
- * followed by one "balance" row per account with opening/closing in the reason and ref columns.
+ * CSV: section,date,entry_id,reason,ref_kind,ref_id,account_id,account_type,amount,opening,closing
+ * (amounts in yuan): one row per item, then one "balance" row per account whose amount is the
+ * period's net movement and whose opening and closing columns are filled.
  *
  * @return FW_OK; FW_EINVAL (period, format); FW_EPERM (an enterprise user gets only its own).
  */
