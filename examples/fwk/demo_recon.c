@@ -196,8 +196,14 @@ int demo_recon(struct demo *d)
     if (rc == FW_OK)
         rc = fw_recon_fee_check(ctx, now - 31LL * 86400000, now + 1, 0, 0, &out, NULL, &err);
     if (rc == FW_OK) {
-        const char *c = strstr(out, "\"checked\"");
-        printf("  fee check over the last 31 days: %s\n", c ? c : out);
+        long long checked = 0, booked = 0, expected = 0;
+        const char *c = strstr(out, "\"checked\":");
+        if (c)
+            sscanf(c, "\"checked\":%lld,\"booked_fen\":%lld,\"expected_fen\":%lld", &checked, &booked,
+                   &expected);
+        printf("  fee check over the last 31 days: %lld fees taken at funding, booked %lld fen, "
+               "recomputed %lld fen: %s\n", checked, booked, expected,
+               strstr(out, "\"differences\":[]") ? "no differences" : out);
     }
     fw_free(out);
     out = NULL;
