@@ -216,8 +216,23 @@ int fw_recon_fee_check(fw_ctx *ctx, int64_t from_ms, int64_t to_ms, fw_id enterp
     fw__json_add_i64(o, "from_ms", from_ms);
     fw__json_add_i64(o, "to_ms", to_ms);
     if (flags & FW_RECON_FEE_OPEN_CASES) {
-        if ((rc = fw__tx_begin(ctx, err)) == FW_OK)
-            rc = fw__tx_end(ctx, fee_check(ctx, from_ms, to_ms, enterprise_id, flags, o, err), err);
+        if ((rc = fw__tx_begin(ctx, err)) == FW_OK) {
+            rc = fee_check(ctx, from_ms, to_ms, enterprise_id, flags, o, err);
+            if (rc == FW_OK) {
+                cJSON *d = cJSON_CreateObject();
+                if (d) {
+                    fw__json_add_i64(d, "from_ms", from_ms);
+                    fw__json_add_i64(d, "to_ms", to_ms);
+                    fw__json_add_i64(d, "enterprise_id", enterprise_id);
+                    fw__json_add_i64(d, "checked",
+                                     (int64_t)cJSON_GetObjectItemCaseSensitive(o, "checked")->valuedouble);
+                    fw__json_add_i64(d, "differences",
+                                     cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "differences")));
+                }
+                rc = fw__recon_audit(ctx, "recon.fee_check", "recon_fee_check", 0, d, err);
+            }
+            rc = fw__tx_end(ctx, rc, err);
+        }
     } else {
         rc = fee_check(ctx, from_ms, to_ms, enterprise_id, flags, o, err);
     }
