@@ -651,6 +651,22 @@ static void gb18030_and_shipped_profiles(void **state)
     fw_free(json);
 }
 
+/* R-7.9.a: a UTF-8 byte-order mark, CRLF line ends, quoted fields with commas, quotes and a line
+ * break are read as a spreadsheet writes them. */
+static void csv_dialect(void **state)
+{
+    fw_ctx *ctx = *state;
+    const char *text = "\xEF\xBB\xBF" "交易日期,交易时间,交易流水号,客户业务编号,借方发生额,贷方发生额,余额,对方户名,对方账号,摘要\r\n"
+                       "20260314,09:00:00,T1,=\"P-1\",\"1,000.00\",,,\"某\"\"公司\"\"\",,\"工资\r\n三月\"\r\n"
+                       "\r\n"
+                       "20260314,10:00:00,T2,P-2,,  12.5 ,,,,\r\n";
+
+    import_ok(ctx, text, UTF8_CSV);
+    assert_int_equal(count(ctx, "SELECT count(*) FROM fw_recon_line WHERE reference='P-1' AND amount=-100000 "
+                                "AND remark='工资' || char(13, 10) || '三月' AND cp_name='某****' AND seq=2"), 1);
+    assert_int_equal(count(ctx, "SELECT count(*) FROM fw_recon_line WHERE reference='P-2' AND amount=1250 AND seq=5"), 1);
+}
+
 /* .a: a host adds its own profile. */
 static void host_profile(void **state)
 {
@@ -846,5 +862,5 @@ TEST_MAIN(T(outcomes_and_balance_check), T(balance_difference_is_explained),
           T(case_lifecycle),
           T(adjustment_needs_four_eyes), T(adjustment_validation_and_rejection),
           T(reimport_is_refused), T(malformed_csv_files), T(gb18030_and_shipped_profiles),
-          T(host_profile), T(camt053_import_and_errors), T(fee_check_finds_planted_wrong_fee),
+          T(csv_dialect), T(host_profile), T(camt053_import_and_errors), T(fee_check_finds_planted_wrong_fee),
           T(reconciliation_files), T(authorisation))
