@@ -14,11 +14,19 @@
 #include <flexwork/vault.h>
 #include <flexwork/party.h>
 #include <flexwork/ledger.h>
+#include <flexwork/risk.h>
 #include <flexwork/contract.h>
+#include <flexwork/training.h>
+#include <flexwork/task.h>
 #include <flexwork/fee.h>
 #include <flexwork/tax.h>
 #include <flexwork/funding.h>
+#include <flexwork/payout.h>
+#include <flexwork/invoice.h>
 #include <flexwork/recon.h>
+#include <flexwork/archive.h>
+#include <flexwork/insurance.h>
+#include <flexwork/service.h>
 #include <flexwork/sys/provider.h>
 
 #endif

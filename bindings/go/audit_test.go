@@ -83,7 +83,7 @@ func TestTamperedExportIsCorrupt(t *testing.T) {
 	})
 	bad, err = AuditVerifyExport(changed, nil)
 	wantError(t, err, ErrCorrupt, "", "the exported records do not end at the signed checkpoint (record 3)")
-	if bad != 2 {
+	if bad != 3 { // the checkpointed record is the one missing
 		t.Fatalf("first bad %d", bad)
 	}
 }

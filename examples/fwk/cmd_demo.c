@@ -10,8 +10,14 @@ static const struct {
     { "core", demo_core },
     { "party", demo_party },
     { "ledger", demo_ledger },
+    { "risk", demo_risk },
+    { "task", demo_task },
     { "tax", demo_tax },
+    { "payout", demo_payout },
     { "recon", demo_recon },
+    { "archive", demo_archive },
+    { "insurance", demo_insurance },
+    { "service", demo_service },
 };
 
 /* Core: the store is open; sign the audit chain's head and verify it offline. */

@@ -22,12 +22,11 @@ static int show_balance(fw_ctx *ctx, const char *label, uint32_t kind, fw_id own
 {
     fw_id id = 0;
     int64_t posted = 0, available = 0;
+    char a[32], b[32];
     int rc = fw_ledger_account_find(ctx, &id, kind, owner, type, "CNY", err);
 
     if (rc == FW_OK)
         rc = fw_ledger_balance(ctx, id, &posted, NULL, &available, err);
-    char a[32], b[32];
-
     if (rc == FW_OK)
         printf("    %-20s %12s yuan (available %s)\n", label, yuan(posted, a, sizeof(a)),
                yuan(available, b, sizeof(b)));
@@ -82,7 +81,8 @@ int demo_ledger(struct demo *d)
         rc = fw_funding_incoming_get(d->ctx, unknown, &out, NULL, &err);
     if (rc == FW_OK) {
         printf("  three incoming transfers: 20,000.00 by payer account, 5,000.00 by reference code, "
-               "300.00 unrecognised -> suspense\n");
+               "300.00 %s\n", strstr(out, "\"state\":\"suspense\"") ? "unrecognised -> suspense"
+                                                                   : "recognised");
         fw_free(out);
         out = NULL;
         rc = fw_funding_assign(d->ctx, unknown, e, "demo-assign-1", &err);

@@ -80,12 +80,84 @@ static int adjust(fw_ctx *ctx, fw_id c, const char *key, fw_id debit, fw_id cred
     return rc;
 }
 
+/* Splits one CSV row of the ledger export (no commas inside these columns) into fields. */
+static int split(char *row, char **f, int max)
+{
+    int n = 0;
+    char *p = row;
+    while (n < max) {
+        f[n++] = p;
+        if (!(p = strchr(p, ',')))
+            break;
+        *p++ = '\0';
+    }
+    for (int i = 0; i < n; i++) {           /* the export quotes its text fields */
+        size_t k = strlen(f[i]);
+        if (k >= 2 && f[i][0] == '"' && f[i][k - 1] == '"') {
+            f[i][k - 1] = '\0';
+            f[i]++;
+        }
+    }
+    return n;
+}
+
+/*
+ * The bank's statement for today as the bank would print it: every posting on bank clearing
+ * from the ledger's export, then the planted differences: PAY-1 left out (not yet paid by the
+ * bank), PAY-2 paid 0.50 more, a bank charge, a new payment from enterprise 1's account, and
+ * that payment's row repeated.
+ */
+static char *bank_statement(fw_ctx *ctx, fw_id bank, int64_t day_start, const char *date,
+                            size_t *lines, fw_error **err)
+{
+    char *journal = NULL, *out, *row, *next;
+    size_t cap, len = 0;
+    int rc;
+
+    rc = fw_ledger_export(ctx, FW_LEDGER_EXPORT_CSV, day_start, fw_ctx_now(ctx) + 1, &journal, NULL, err);
+    if (rc != FW_OK)
+        return NULL;
+    cap = strlen(journal) + 4096;
+    if (!(out = malloc(cap))) {
+        fw_free(journal);
+        return NULL;
+    }
+    len = (size_t)snprintf(out, cap, "交易日期,交易时间,交易流水号,客户业务编号,借方发生额,贷方发生额,余额,对方户名,"
+                                     "对方账号,摘要\n");
+    *lines = 0;
+    for (row = strchr(journal, '\n') + 1; row && *row; row = next) {
+        char *f[16], hms[16];
+        int64_t eff, sec;
+        if ((next = strchr(row, '\n')) != NULL)
+            *next++ = '\0';
+        if (split(row, f, 16) < 15 || atoll(f[7]) != bank || strcmp(f[6], "PAY-1") == 0)
+            continue;
+        eff = atoll(f[2]);
+        sec = (eff + 8LL * 3600000) / 1000 % 86400;
+        snprintf(hms, sizeof(hms), "%02d:%02d:%02d", (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60));
+        /* the ledger's debit on bank clearing is money in: the statement's credit column */
+        len += (size_t)snprintf(out + len, cap - len, "%s,%s,B%s,%s,%s,%s,,,,%s\n", date, hms, f[0],
+                                strcmp(f[5], "bank_txn") == 0 ? "" : f[6],
+                                strcmp(f[6], "PAY-2") == 0 ? "500.50" : f[14], f[13], f[4]);
+        (*lines)++;
+    }
+    len += (size_t)snprintf(out + len, cap - len,
+                            "%s,23:59:00,B-FEE,,12.00,,,,,手续费\n"
+                            "%s,00:00:06,DEMO-4,,,800.00,,北京某某科技有限公司,6222020012345678009,second payment\n"
+                            "%s,00:00:06,DEMO-4,,,800.00,,北京某某科技有限公司,6222020012345678009,second payment\n",
+                            date, date, date);
+    *lines += 3;
+    fw_free(journal);
+    return out;
+}
+
 int demo_recon(struct demo *d)
 {
     fw_ctx *ctx = d->ctx;
     fw_error *err = NULL;
     fw_recon *r = NULL;
-    char csv[2048], date[16], json[512], *out = NULL;
+    char *csv = NULL, date[16], json[512], *out = NULL;
+    size_t nlines = 0;
     fw_id st = 0, bank = 0, clearing = 0, revenue = 0, e = d->enterprise_id ? d->enterprise_id : 1, id = 0;
     int64_t now = fw_ctx_now(ctx), count = 0, sum = 0;
     time_t t = (time_t)(now / 1000 + 8 * 3600);
@@ -103,8 +175,11 @@ int demo_recon(struct demo *d)
         rc = fw_ledger_account_find(ctx, &bank, FW_LEDGER_OWNER_PLATFORM, 0, FW_ACCT_BANK_CLEARING, NULL, &err);
     if (rc == FW_OK)
         rc = fw_ledger_account_find(ctx, &revenue, FW_LEDGER_OWNER_PLATFORM, 0, FW_ACCT_FEE_REVENUE, NULL, &err);
-    if (rc == FW_OK) {
+    if (rc == FW_OK && fw_ledger_account_find(ctx, &clearing, FW_LEDGER_OWNER_PLATFORM, 0, FW_ACCT_PAYOUT_CLEARING,
+                                              NULL, &err) == FW_ENOTFOUND) {
         const char *open = "{\"owner_kind\":\"platform\",\"owner_id\":0,\"type\":\"payout_clearing\"}";
+        fw_error_free(err);
+        err = NULL;
         rc = fw_ledger_account_open(ctx, &clearing, open, strlen(open), &err);
     }
     /* Two payouts the books show as paid today. */
@@ -120,26 +195,19 @@ int demo_recon(struct demo *d)
                  "{\"account_id\":%lld,\"credit_fen\":50000}]}", (long long)clearing, (long long)bank);
         rc = fw_ledger_entry_post(ctx, &id, json, strlen(json), &err);
     }
-    /* The bank's statement for today: the three payments in, PAY-2 paid with 0.50 more, PAY-1
-     * not yet, a bank charge, a payment the books do not know yet, and one repeated row. */
-    snprintf(csv, sizeof(csv),
-             "交易日期,交易时间,交易流水号,客户业务编号,借方发生额,贷方发生额,余额,对方户名,对方账号,摘要\n"
-             "%s,00:00:01,DEMO-1,,,20000.00,20000.00,北京某某科技有限公司,6222020012345678009,prepayment\n"
-             "%s,00:00:02,DEMO-2,,,5000.00,25000.00,,6217000011112222,top-up\n"
-             "%s,00:00:03,DEMO-3,,,300.00,25300.00,,,no reference\n"
-             "%s,00:00:04,B-7731,PAY-2,500.50,,24799.50,张三,6222020099998888,代发\n"
-             "%s,00:00:05,B-7732,,12.00,,24787.50,,,手续费\n"
-             "%s,00:00:06,DEMO-4,,,800.00,25587.50,北京某某科技有限公司,6222020012345678009,second payment\n"
-             "%s,00:00:06,DEMO-4,,,800.00,26387.50,北京某某科技有限公司,6222020012345678009,second payment\n",
-             date, date, date, date, date, date, date);
-    src.p = csv;
-    src.n = strlen(csv);
-    src.off = 0;
+    if (rc == FW_OK && !(csv = bank_statement(ctx, bank, now - (now + 8LL * 3600000) % 86400000, date, &nlines,
+                                            &err)))
+        rc = err ? fw_error_code(err) : FW_ENOMEM;
+    if (rc == FW_OK) {
+        src.p = csv;
+        src.n = strlen(csv);
+        src.off = 0;
+    }
     if (rc == FW_OK)
         rc = fw_recon_import(ctx, &st, text_read, &src, "{\"format\":\"csv\",\"encoding\":\"utf-8\"}", 35, &err);
     if (rc == FW_OK)
-        printf("  imported today's bank statement as statement %lld (7 lines, generic_bank profile)\n",
-               (long long)st);
+        printf("  imported today's bank statement as statement %lld (%zu lines, generic_bank profile)\n",
+               (long long)st, nlines);
     if (rc == FW_OK && fw_recon_import(ctx, &id, text_read, &(struct text){ csv, strlen(csv), 0 },
                                        "{\"format\":\"csv\",\"encoding\":\"utf-8\"}", 35, &err) == FW_EEXISTS) {
         printf("  the same file again is refused: %s\n", fw_error_message(err));
@@ -220,5 +288,6 @@ int demo_recon(struct demo *d)
                lines - 1, (int)(strchr(strchr(out, '\n') + 1, '\n') - strchr(out, '\n') - 1), strchr(out, '\n') + 1);
     }
     fw_free(out);
+    free(csv);
     return rc == FW_OK ? 0 : fwk_fail("recon", rc, err);
 }

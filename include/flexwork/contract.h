@@ -21,6 +21,14 @@
  *   cooperation        platform-enterprise   enterprise, then platform
  *   service            enterprise-worker     enterprise (or platform when no enterprise), then worker
  *   tax_authorisation  worker -> platform    worker
+ *
+ * Conventions of every function below: `ctx` is an open context with an actor set; JSON input
+ * is `json`/`json_len` (UTF-8, copied); JSON output comes through `out_json`/`out_len` and the
+ * caller frees it with fw_free(); `err` is optional. Besides the codes listed per function,
+ * any call may return FW_EINVAL for a missing required argument, FW_EPERM when the actor's role
+ * (or party) may not, FW_EJSON for malformed JSON, and FW_EBUSY/FW_EIO from the store. On
+ * failure every output is untouched and the store is unchanged (fw_contract_verify's report is
+ * the one documented exception).
  */
 #ifndef FLEXWORK_CONTRACT_H
 #define FLEXWORK_CONTRACT_H
@@ -61,7 +69,10 @@ typedef struct fw_contract fw_contract;
 FW_EXTERN(int) fw_contract_template_add(fw_ctx *ctx, const char *json, size_t json_len,
                                         fw_id *out_id, fw_error **err);
 
-/** A template as JSON: id, kind, name, version, body, placeholders, sha256 (of the body). */
+/**
+ * A template as JSON: id, kind, name, version, body, placeholders, sha256 (of the body).
+ * @return FW_OK; FW_ENOTFOUND.
+ */
 FW_EXTERN(int) fw_contract_template_get(fw_ctx *ctx, fw_id template_id, char **out_json,
                                         size_t *out_len, fw_error **err);
 
@@ -88,7 +99,7 @@ FW_EXTERN(int) fw_contract_create(fw_contract **out, fw_ctx *ctx, const char *js
  */
 FW_EXTERN(int) fw_contract_load(fw_contract **out, fw_ctx *ctx, fw_id contract_id, fw_error **err);
 
-/** The contract's id. */
+/** The contract's id (0 for NULL). */
 FW_EXTERN(fw_id) fw_contract_id(const fw_contract *c);
 /** FW_CONTRACT_* state at load time. */
 FW_EXTERN(uint32_t) fw_contract_state(const fw_contract *c);
@@ -113,7 +124,11 @@ FW_EXTERN(int) fw_contract_to_json(const fw_contract *c, char **out_json, size_t
 /** Frees a contract handle. NULL is allowed. */
 FW_EXTERN(void) fw_contract_free(fw_contract *c);
 
-/** Sends a draft to its parties for signing (draft -> sent). FW_ESTATE unless a draft. */
+/**
+ * Sends a draft to its parties for signing (draft -> sent).
+ * @return FW_OK; FW_ENOTFOUND; FW_ESTATE unless a draft; FW_EPERM (an enterprise user for
+ *         another enterprise's contract).
+ */
 FW_EXTERN(int) fw_contract_send(fw_ctx *ctx, fw_id contract_id, fw_error **err);
 
 /**
@@ -159,6 +174,7 @@ FW_EXTERN(int) fw_contract_terminate(fw_ctx *ctx, fw_id contract_id, const char 
 /**
  * Marks every signed contract whose expiry date has passed as expired (a scheduled job).
  * @param[out] out_count  optional: how many expired.
+ * @return FW_OK; FW_EPERM (staff or system).
  */
 FW_EXTERN(int) fw_contract_expire_due(fw_ctx *ctx, int64_t *out_count, fw_error **err);
 

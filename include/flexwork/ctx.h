@@ -49,8 +49,9 @@ FW_EXTERN(int) fw_open_options_init(fw_open_options *opts, uint32_t version);
  * Opens (creating if needed) a store and brings its schema up to date.
  *
  * New stores are bound to the master key; later opens must present the same key.
- * Pending migrations run in one transaction: either all apply or none. A file store is put in
- * WAL mode once it is known to be a libflexwork store opened with the right key.
+ * Pending migrations run in one transaction: either all apply or none. File stores run in
+ * WAL mode; an existing file is switched only once it is known to be a libflexwork store
+ * opened with the right key.
  *
  * The context starts with no actor: every call fails with FW_EPERM until fw_ctx_set_actor().
  *

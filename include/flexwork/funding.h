@@ -46,6 +46,17 @@ FW_EXTERN(int) fw_funding_register_source(fw_ctx *ctx, fw_id *out_id, fw_id ente
                                           const char *json, size_t json_len, fw_error **err);
 
 /**
+ * Registers a virtual sub-account (虚拟子账户) the bank assigned to an enterprise under the
+ * platform's receiving account: a payment into it belongs to that enterprise.
+ *
+ * @param account 6..34 letters or digits (spaces and dashes are ignored).
+ * @return FW_OK (also when already registered to this enterprise); FW_EEXISTS when registered to
+ *         another; FW_EINVAL; FW_EPERM.
+ */
+FW_EXTERN(int) fw_funding_register_virtual_account(fw_ctx *ctx, fw_id enterprise_id,
+                                                   const char *account, fw_error **err);
+
+/**
  * The enterprise's reference code for payment remarks ("FW" and 6 letters or digits), assigned
  * on first call.
  *
@@ -56,15 +67,18 @@ FW_EXTERN(int) fw_funding_reference_code(fw_ctx *ctx, fw_id enterprise_id, char 
                                          fw_error **err);
 
 /**
- * Records an incoming bank transfer and recognises it. Idempotent by bank_txn_id: the same
+ * Records an incoming bank transfer and recognises it: by the virtual sub-account it was paid
+ * into, the payer account, or the reference code in the remark (in that order of strength);
+ * when two of them name different enterprises it goes to suspense. Idempotent by bank_txn_id: the same
  * notice again returns the same id; a different notice under the same bank_txn_id fails with
  * FW_ECONFLICT naming the field.
  *
  * @param[out] out_id the incoming transfer's id; read its outcome with fw_funding_incoming_get().
  * @param json {"bank_txn_id":"..." (1..128 bytes), "amount_fen":int > 0, "currency":"CNY"
  *             (optional), "payer_name":"..." (optional), "payer_account":"..." (optional),
- *             "remark":"..." (optional, <= 500 bytes), "received_ms":int (optional, default now;
- *             not in the future)}.
+ *             "remark":"..." (optional, <= 500 bytes), "payee_account":"..." (optional: the
+ *             platform account or virtual sub-account credited), "received_ms":int (optional,
+ *             default now; not in the future)}.
  * @return FW_OK; FW_EINVAL naming the field; FW_ECONFLICT; FW_ECLOSED; FW_EPERM.
  */
 FW_EXTERN(int) fw_funding_notice(fw_ctx *ctx, fw_id *out_id, const char *json, size_t json_len,
@@ -72,9 +86,9 @@ FW_EXTERN(int) fw_funding_notice(fw_ctx *ctx, fw_id *out_id, const char *json, s
 
 /**
  * An incoming transfer as JSON: {"id","bank_txn_id","amount_fen","currency","payer_name",
- * "payer_account" (both masked),"remark","received_ms","state":"recognised"|"suspense"|
- * "assigned"|"returned","enterprise_id":int|null,"matched_by":"payer_account"|"reference"|
- * "operator"|null,"fee_fen","entry_id","resolution_entry_id":int|null}.
+ * "payer_account" (both masked),"remark","received_ms","payee_account","state":"recognised"|
+ * "suspense"|"assigned"|"returned","enterprise_id":int|null,"matched_by":"virtual_account"|
+ * "payer_account"|"reference"|"operator"|null,"fee_fen","entry_id","resolution_entry_id":int|null}.
  *
  * @return FW_OK; FW_ENOTFOUND; FW_EPERM (an enterprise user sees only its own).
  */
@@ -95,7 +109,11 @@ FW_EXTERN(int) fw_funding_incoming_list(fw_ctx *ctx, uint32_t state, uint32_t li
 /**
  * Assigns a transfer held in suspense to an enterprise (the operator's resolution).
  *
- * @return FW_OK; FW_ENOTFOUND; FW_ESTATE when it is not in suspense; FW_ECONFLICT; FW_EPERM.
+ * @return FW_OK; FW_ENOTFOUND (the transfer or the enterprise); FW_ESTATE when it is not in
+ *         suspense; FW_EDENIED when the platform has no payment-channel agreement in force
+ *         (PLATFORM_NO_PROFILE, PLATFORM_NO_CHANNEL_AGREEMENT) or the enterprise is not active
+ *         (ENTERPRISE_NOT_SIGNED, ENTERPRISE_SUSPENDED, ...; the reason code starts the
+ *         message); FW_ECONFLICT; FW_EPERM. On failure nothing changes.
  */
 FW_EXTERN(int) fw_funding_assign(fw_ctx *ctx, fw_id incoming_id, fw_id enterprise_id,
                                  const char *idem_key, fw_error **err);
@@ -114,7 +132,9 @@ FW_EXTERN(int) fw_funding_return(fw_ctx *ctx, fw_id incoming_id, const char *ide
  *
  * @param[out] out_refund_id the refund's id.
  * @return FW_OK; FW_EINVAL; FW_EFUNDS when the available funds (after holds) are short;
- *         FW_ENOTFOUND (no funds account); FW_ECONFLICT; FW_EPERM.
+ *         FW_EDENIED (PLATFORM_NO_CHANNEL_AGREEMENT, PLATFORM_NO_PROFILE: the money cannot go out);
+ *         FW_ENOTFOUND (no funds account); FW_ECONFLICT; FW_EPERM. A suspended enterprise may
+ *         still be refunded.
  */
 FW_EXTERN(int) fw_funding_refund(fw_ctx *ctx, fw_id *out_refund_id, fw_id enterprise_id,
                                  int64_t amount_fen, const char *idem_key, fw_error **err);

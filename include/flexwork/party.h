@@ -19,6 +19,13 @@
  * Every change is audited; audit details never carry personal data in clear. Personal fields
  * (names, ID numbers, phones, bank cards) live sealed in the PII vault and are shown masked
  * unless the actor may see them. Records go in and out as JSON (docs/api/party.md).
+ *
+ * Conventions of every function below: `ctx` is an open context with an actor set; JSON input
+ * is `json`/`json_len` (UTF-8, copied); JSON output comes through `out_json`/`out_len` and the
+ * caller frees it with fw_free(); `err` is optional. Besides the codes listed per function,
+ * any call may return FW_EINVAL for a missing required argument, FW_EPERM when the actor's role
+ * (or party) may not, FW_EJSON for malformed JSON, and FW_EBUSY/FW_EIO from the store. On
+ * failure every output is untouched and the store is unchanged.
  */
 #ifndef FLEXWORK_PARTY_H
 #define FLEXWORK_PARTY_H
@@ -177,7 +184,10 @@ FW_EXTERN(int) fw_party_enterprise_change(fw_ctx *ctx, fw_id enterprise_id, cons
 FW_EXTERN(int) fw_party_enterprise_suspend(fw_ctx *ctx, fw_id enterprise_id, const char *reason,
                                            fw_error **err);
 
-/** Resumes a suspended enterprise (suspended -> active). FW_ESTATE unless suspended. */
+/**
+ * Resumes a suspended enterprise (suspended -> active).
+ * @return FW_OK; FW_ENOTFOUND; FW_ESTATE unless suspended; FW_EPERM.
+ */
 FW_EXTERN(int) fw_party_enterprise_resume(fw_ctx *ctx, fw_id enterprise_id, fw_error **err);
 
 /**
@@ -206,10 +216,17 @@ FW_EXTERN(int) fw_party_enterprise_get(fw_ctx *ctx, fw_id enterprise_id, char **
 FW_EXTERN(int) fw_party_enterprise_user_add(fw_ctx *ctx, fw_id enterprise_id, const char *json,
                                             size_t json_len, fw_id *out_id, fw_error **err);
 
-/** Disables an enterprise user account. FW_ESTATE when already disabled. */
+/**
+ * Disables an enterprise user account (platform staff or that enterprise's users).
+ * @return FW_OK; FW_ENOTFOUND; FW_ESTATE when already disabled; FW_EPERM.
+ */
 FW_EXTERN(int) fw_party_enterprise_user_disable(fw_ctx *ctx, fw_id user_id, fw_error **err);
 
-/** The users of an enterprise as a JSON array (masked personal fields). */
+/**
+ * The users of an enterprise as a JSON array of {"id","login","roles","enabled","name"}, the
+ * name masked unless the actor may see personal data. An enterprise user lists only its own.
+ * @return FW_OK (an empty array for none); FW_EPERM.
+ */
 FW_EXTERN(int) fw_party_enterprise_user_list(fw_ctx *ctx, fw_id enterprise_id, char **out_json,
                                              size_t *out_len, fw_error **err);
 
@@ -269,14 +286,24 @@ FW_EXTERN(int) fw_party_worker_verify(fw_ctx *ctx, fw_id worker_id, const char *
 FW_EXTERN(int) fw_party_worker_review(fw_ctx *ctx, fw_id worker_id, const char *json,
                                       size_t json_len, fw_error **err);
 
-/** Activates a worker whose service agreement is signed (signed -> active). */
+/**
+ * Activates a worker whose service agreement is in force (signed -> active).
+ * @return FW_OK; FW_ENOTFOUND; FW_EDENIED with WORKER_NOT_SIGNED for a verified worker;
+ *         FW_ESTATE from any other state; FW_EPERM.
+ */
 FW_EXTERN(int) fw_party_worker_activate(fw_ctx *ctx, fw_id worker_id, fw_error **err);
 
-/** Suspends an active or signed worker (reason required). */
+/**
+ * Suspends a verified, signed or active worker; `reason` (1..500 bytes) is recorded.
+ * @return FW_OK; FW_EINVAL (reason); FW_ENOTFOUND; FW_ESTATE; FW_EPERM.
+ */
 FW_EXTERN(int) fw_party_worker_suspend(fw_ctx *ctx, fw_id worker_id, const char *reason,
                                        fw_error **err);
 
-/** Resumes a suspended worker to the state it was suspended from. */
+/**
+ * Resumes a suspended worker to the state it was suspended from.
+ * @return FW_OK; FW_ENOTFOUND; FW_ESTATE unless suspended; FW_EPERM.
+ */
 FW_EXTERN(int) fw_party_worker_resume(fw_ctx *ctx, fw_id worker_id, fw_error **err);
 
 /**
@@ -288,8 +315,10 @@ FW_EXTERN(int) fw_party_worker_resume(fw_ctx *ctx, fw_id worker_id, fw_error **e
 FW_EXTERN(int) fw_party_worker_close(fw_ctx *ctx, fw_id worker_id, fw_error **err);
 
 /**
- * Changes a worker's phone or bank card: {"phone"?, "bank_card"?}. A new bank card clears the
- * earlier Luhn warning or sets it again.
+ * Changes a worker's phone or bank card: {"phone"?, "bank_card"?} (at least one). A new bank
+ * card clears the earlier Luhn warning or sets it again. A worker may change their own.
+ * @return FW_OK; FW_EINVAL naming the field; FW_ENOTFOUND; FW_ESTATE when closed;
+ *         FW_ESHREDDED after erasure; FW_EPERM.
  */
 FW_EXTERN(int) fw_party_worker_change(fw_ctx *ctx, fw_id worker_id, const char *json,
                                       size_t json_len, fw_error **err);
@@ -299,6 +328,7 @@ FW_EXTERN(int) fw_party_worker_change(fw_ctx *ctx, fw_id worker_id, const char *
  * unless the actor may see personal data), gender, minor (at the context's time), warnings,
  * verification {method, result, reason, evidence_sha256}, erased. A worker reads only their
  * own record; an enterprise user only workers linked to its enterprise.
+ * @return FW_OK; FW_ENOTFOUND; FW_EPERM.
  */
 FW_EXTERN(int) fw_party_worker_get(fw_ctx *ctx, fw_id worker_id, char **out_json,
                                    size_t *out_len, fw_error **err);
@@ -329,7 +359,10 @@ FW_EXTERN(int) fw_party_worker_find(fw_ctx *ctx, const char *id_number, fw_id *o
 FW_EXTERN(int) fw_party_platform_set(fw_ctx *ctx, const char *json, size_t json_len,
                                      fw_error **err);
 
-/** The platform's profile with its channel agreements as JSON. FW_ENOTFOUND when never set. */
+/**
+ * The platform's profile with "channels" (each with "in_force" and "revoked") as JSON.
+ * @return FW_OK; FW_ENOTFOUND when the profile was never set; FW_EPERM.
+ */
 FW_EXTERN(int) fw_party_platform_get(fw_ctx *ctx, char **out_json, size_t *out_len,
                                      fw_error **err);
 
@@ -341,7 +374,10 @@ FW_EXTERN(int) fw_party_platform_get(fw_ctx *ctx, char **out_json, size_t *out_l
 FW_EXTERN(int) fw_party_channel_add(fw_ctx *ctx, const char *json, size_t json_len,
                                     fw_id *out_id, fw_error **err);
 
-/** Revokes a channel agreement. FW_ESTATE when already revoked. */
+/**
+ * Revokes a channel agreement (admin).
+ * @return FW_OK; FW_ENOTFOUND; FW_ESTATE when already revoked; FW_EPERM.
+ */
 FW_EXTERN(int) fw_party_channel_revoke(fw_ctx *ctx, fw_id channel_id, fw_error **err);
 
 /**
@@ -359,7 +395,10 @@ FW_EXTERN(int) fw_party_platform_check(fw_ctx *ctx, fw_error **err);
 FW_EXTERN(int) fw_party_staff_add(fw_ctx *ctx, const char *json, size_t json_len, fw_id *out_id,
                                   fw_error **err);
 
-/** Disables a staff account. FW_ESTATE when already disabled. */
+/**
+ * Disables a staff account (admin).
+ * @return FW_OK; FW_ENOTFOUND; FW_ESTATE when already disabled; FW_EPERM.
+ */
 FW_EXTERN(int) fw_party_staff_disable(fw_ctx *ctx, fw_id staff_id, fw_error **err);
 
 /**

@@ -277,13 +277,15 @@ FW_EXTERN(int) fw_recon_adjust_reject(fw_ctx *ctx, fw_id adjustment_id, const ch
 
 /**
  * Service-fee check (R-7.9.b): recomputes every fee booked with effective time in
- * [from_ms, to_ms) from the fee schedule in force when it was charged, and compares.
+ * [from_ms, to_ms) from the fee schedule in force when it was charged (of the versions valid on
+ * the entry's date, the newest that existed when the entry was written), and compares.
  *
  * @param enterprise_id one enterprise, or 0 for all.
  * @param[out] out_json {"from_ms","to_ms","checked":int,"booked_fen","expected_fen",
  *        "differences":[{"entry_id","enterprise_id","charged_at","effective_ms","base_fen",
  *        "volume_before_fen","booked":{"fee_fen","reason","entry_id"},"recomputed":{...the
- *        fee calculator's breakdown...}|null,"expected_fen","difference_fen" (booked - expected),
+ *        fee calculator's breakdown...}|null,"schedule":{"id","version"}|null,"expected_fen",
+ *        "difference_fen" (booked - expected),
  *        "note","case_id"|null}]}.
  * @return FW_OK; FW_EINVAL (from after to, unknown flags); FW_EPERM (admin, finance, auditor,
  *         system; FW_RECON_FEE_OPEN_CASES not for the auditor).

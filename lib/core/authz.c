@@ -79,8 +79,43 @@ static const struct rule rules[] = {
     { "contract.taxreg_get",       READERS | R(WORKER) | R(SYSTEM) },
 
     /* training */
+    { "training.instructor.add",       STAFF | R(COORDINATOR) },
+    { "training.course.request",       STAFF | R(COORDINATOR) | R(ENTERPRISE_USER) },
+    { "training.request.list",         READERS | R(ENTERPRISE_USER) },
+    { "training.course.add",           STAFF | R(COORDINATOR) },
+    { "training.course.get",           ANYONE },
+    { "training.session.add",          STAFF | R(COORDINATOR) },
+    { "training.enrol",                STAFF | R(COORDINATOR) | R(WORKER) },
+    { "training.attend",               STAFF | R(COORDINATOR) },
+    { "training.assess",               STAFF | R(COORDINATOR) },
+    { "training.certificate.revoke",   STAFF | R(REVIEWER) },
+    { "training.certificates",         READERS | R(ENTERPRISE_USER) | R(WORKER) | R(SYSTEM) },
+    { "training.enrolments",           READERS | R(ENTERPRISE_USER) | R(WORKER) | R(SYSTEM) },
 
     /* task */
+    { "task.category.set",             STAFF },
+    { "task.category.list",            ANYONE },
+    { "task.policy.set",               STAFF },
+    { "task.create",                   STAFF | R(COORDINATOR) | R(ENTERPRISE_USER) },
+    { "task.update",                   STAFF | R(COORDINATOR) | R(ENTERPRISE_USER) },
+    { "task.submit",                   STAFF | R(COORDINATOR) | R(ENTERPRISE_USER) },
+    { "task.review",                   R(ADMIN) | R(REVIEWER) },
+    { "task.publish",                  STAFF | R(COORDINATOR) | R(ENTERPRISE_USER) },
+    { "task.cancel",                   STAFF | R(COORDINATOR) | R(ENTERPRISE_USER) },
+    { "task.close",                    STAFF | R(COORDINATOR) | R(ENTERPRISE_USER) },
+    { "task.get",                      READERS | R(ENTERPRISE_USER) | R(WORKER) | R(SYSTEM) | R(SUPPORT) },
+    { "task.list",                     READERS | R(ENTERPRISE_USER) | R(WORKER) | R(SYSTEM) | R(SUPPORT) },
+    { "task.take",                     STAFF | R(COORDINATOR) | R(WORKER) },
+    { "task.withdraw",                 STAFF | R(WORKER) },
+    { "task.deliver",                  STAFF | R(COORDINATOR) | R(WORKER) },
+    { "task.accept",                   STAFF | R(ENTERPRISE_USER) },
+    { "task.reject",                   STAFF | R(ENTERPRISE_USER) },
+    { "task.revise",                   STAFF | R(ENTERPRISE_USER) },
+    { "task.assignment.get",           READERS | R(ENTERPRISE_USER) | R(WORKER) | R(SYSTEM) },
+    { "task.assignment.list",          READERS | R(ENTERPRISE_USER) | R(WORKER) | R(SYSTEM) },
+    { "task.run_timers",               STAFF | R(SYSTEM) },
+    { "task.evaluate",                 STAFF | R(ENTERPRISE_USER) | R(WORKER) },
+    { "task.rating",                   READERS | R(ENTERPRISE_USER) | R(WORKER) | R(SYSTEM) },
 
     /* ledger */
     { "ledger.account_open",   STAFF | R(FINANCE) | R(SYSTEM) },
@@ -122,10 +157,29 @@ static const struct rule rules[] = {
     { "tax.certificate",    R(ADMIN) | R(OPERATOR) | R(TAX_AGENT) | R(SYSTEM) },
 
     /* risk */
+    { "risk.check",      STAFF | R(FINANCE) | R(SYSTEM) },
+    { "risk.release",    STAFF | R(FINANCE) | R(SYSTEM) },
+    { "risk.list",       R(ADMIN) | R(OPERATOR) | R(REVIEWER) },
+    { "risk.read",       READERS | R(SYSTEM) },
+    { "risk.configure",  R(ADMIN) },
+    { "risk.review",     STAFF | R(REVIEWER) },
+    { "risk.signal",     STAFF | R(REVIEWER) | R(FINANCE) | R(SYSTEM) },
+    { "risk.rate",       STAFF | R(REVIEWER) | R(SYSTEM) },
+    { "risk.inspect",    STAFF | R(REVIEWER) | R(SYSTEM) },
 
     /* payout */
+    { "payout.create",       R(ADMIN) | R(FINANCE) | R(SYSTEM) },
+    { "payout.submit",       R(ADMIN) | R(FINANCE) | R(SYSTEM) },
+    { "payout.result",       R(ADMIN) | R(OPERATOR) | R(FINANCE) | R(SYSTEM) },
+    { "payout.release",      STAFF },
+    { "payout.cancel",       STAFF },
+    { "payout.read",         READERS | R(SYSTEM) | R(ENTERPRISE_USER) | R(WORKER) },
 
     /* invoice */
+    { "invoice.request",     R(ADMIN) | R(FINANCE) | R(ENTERPRISE_USER) },
+    { "invoice.issue",       R(ADMIN) | R(FINANCE) | R(SYSTEM) },
+    { "invoice.reverse",     R(ADMIN) | R(FINANCE) },
+    { "invoice.read",        READERS | R(SYSTEM) | R(ENTERPRISE_USER) },
 
     /* recon */
     { "recon.import",          R(ADMIN) | R(FINANCE) | R(SYSTEM) },
@@ -139,10 +193,60 @@ static const struct rule rules[] = {
     { "recon.file",            READERS | R(SYSTEM) | R(ENTERPRISE_USER) },
 
     /* archive */
+    { "archive.configure",      R(ADMIN) },
+    { "archive.file",           STAFF | R(REVIEWER) | R(FINANCE) | R(TAX_AGENT) | R(SYSTEM) |
+                                R(ENTERPRISE_USER) | R(WORKER) },
+    { "archive.arrange",        STAFF | R(SYSTEM) },
+    { "archive.read",           READERS | R(SYSTEM) | R(ENTERPRISE_USER) | R(WORKER) },
+    { "archive.get",            READERS | R(SYSTEM) | R(ENTERPRISE_USER) | R(WORKER) },
+    { "archive.access_log",     READERS },
+    { "archive.retention_set",  R(ADMIN) },
+    { "archive.retention_list", READERS | R(SYSTEM) },
+    { "archive.hold",           STAFF | R(FINANCE) | R(SYSTEM) },
+    { "archive.appraise",       STAFF },
+    { "archive.destroy",        R(ADMIN) },
+    { "archive.register",       READERS },
+    { "archive.pi_block",       STAFF | R(SYSTEM) },
+    { "archive.pi_purge",       R(ADMIN) },
+    { "archive.stats",          READERS },
+    { "archive.export",         R(ADMIN) | R(OPERATOR) | R(AUDITOR) },
+    { "archive.collect",        STAFF | R(SYSTEM) },
 
     /* insurance */
+    { "insurance.product",        STAFF },
+    { "insurance.product_get",    ANYONE },
+    { "insurance.recommend",      STAFF | R(SYSTEM) | R(COORDINATOR) | R(WORKER) },
+    { "insurance.enrol",          STAFF | R(SYSTEM) | R(WORKER) },
+    { "insurance.enrol_cancel",   STAFF | R(SYSTEM) },
+    { "insurance.enrolments",     READERS | R(SYSTEM) | R(WORKER) },
+    { "insurance.charge",         STAFF | R(FINANCE) | R(SYSTEM) },
+    { "insurance.premiums",       READERS | R(SYSTEM) },
+    { "insurance.post",           R(ADMIN) | R(FINANCE) | R(SYSTEM) },
+    { "insurance.certificate",    STAFF | R(SYSTEM) | R(WORKER) },
+    { "insurance.social_request", STAFF | R(SYSTEM) | R(WORKER) },
+    { "insurance.social_update",  STAFF | R(FINANCE) | R(SYSTEM) },
+    { "insurance.social_list",    READERS | R(SYSTEM) | R(WORKER) },
 
     /* service */
+    { "service.case_open",        STAFF | R(SYSTEM) | R(COORDINATOR) | R(SUPPORT) | R(ENTERPRISE_USER) | R(WORKER) },
+    { "service.case_acknowledge", STAFF | R(SYSTEM) | R(SUPPORT) },
+    { "service.case_assess",      STAFF | R(SUPPORT) },
+    { "service.case_investigate", STAFF | R(SUPPORT) },
+    { "service.case_respond",     STAFF | R(SUPPORT) },
+    { "service.case_decide",      STAFF },
+    { "service.case_close",       STAFF | R(SUPPORT) | R(ENTERPRISE_USER) | R(WORKER) },
+    { "service.case_escalate",    STAFF | R(SUPPORT) | R(SYSTEM) | R(ENTERPRISE_USER) | R(WORKER) },
+    { "service.case_reopen",      STAFF | R(ENTERPRISE_USER) | R(WORKER) },
+    { "service.case_get",         READERS | R(SYSTEM) | R(SUPPORT) | R(ENTERPRISE_USER) | R(WORKER) },
+    { "service.overdue",          READERS | R(SYSTEM) | R(SUPPORT) },
+    { "service.sla_set",          R(ADMIN) },
+    { "service.evaluate",         STAFF | R(SYSTEM) | R(SUPPORT) | R(ENTERPRISE_USER) | R(WORKER) },
+    { "service.plan_set",         R(ADMIN) },
+    { "service.incident",         STAFF | R(SYSTEM) | R(SUPPORT) },
+    { "service.incident_get",     READERS | R(SYSTEM) | R(SUPPORT) },
+    { "service.checkpoint_define", R(ADMIN) },
+    { "service.action",           STAFF },
+    { "service.report",           READERS | R(SYSTEM) },
 
     { NULL, 0 }
 };

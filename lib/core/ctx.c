@@ -246,14 +246,40 @@ static int check_empty(fw_ctx *ctx, const char *path, fw_error **err)
     return FW_OK;
 }
 
+/* 1 when the connection runs in WAL mode (or the store lives in memory, where WAL is moot). */
+static int is_wal(fw_ctx *ctx)
+{
+    fw__stmt *s;
+    int wal = 0;
+
+    if (fw__db_query(ctx, &s, NULL, "PRAGMA journal_mode", "") != FW_OK)
+        return 0;
+    if (fw__db_step(s, NULL) == FW__ROW) {
+        const char *mode = fw__db_col_text(s, 0);
+        wal = mode && (strcmp(mode, "wal") == 0 || strcmp(mode, "memory") == 0);
+    }
+    fw__db_done(s);
+    return wal;
+}
+
 static int open_store(fw_ctx *ctx, const char *path, const fw_open_options *o, fw_error **err)
 {
     unsigned char salt[crypto_pwhash_SALTBYTES];
+    int64_t pages = 0;
     int has_meta, rc;
 
     rc = fw__db_open(&ctx->db, path, o->create, o->busy_timeout_ms, o->synchronous, err);
     if (rc != FW_OK)
         return rc;
+    /* A brand-new file goes to WAL before its first transaction. When several processes
+     * create one store at once, one of them may find the switch locked (SQLite reports that
+     * at once rather than wait, to avoid a deadlock): another process is making the same
+     * switch, and the transaction below waits for it. */
+    rc = fw__db_i64(ctx, &pages, err, "PRAGMA page_count", "");
+    if (rc != FW_OK)
+        return rc;
+    if (pages == 0)
+        fw__db_script(ctx, "PRAGMA journal_mode=WAL", NULL);
     /* The read of the key material and the migration run in one write transaction, so that
      * two processes opening a new store at once do not both initialise it. */
     if ((rc = fw__tx_begin(ctx, err)) != FW_OK)
@@ -273,10 +299,10 @@ static int open_store(fw_ctx *ctx, const char *path, const fw_open_options *o, f
     if (rc == FW_OK && !has_meta)
         rc = init_meta(ctx, o, salt, err);
     rc = fw__tx_end(ctx, rc, err);
-    /* WAL only once the file is known to be ours: switching writes the file's header, and a
-     * refused open (wrong key, foreign database) must leave the file as it was. WAL is then
-     * recorded in the file, so later connections use it from their first read. */
-    if (rc == FW_OK)
+    /* A file not yet in WAL is switched only once it is known to be ours: switching writes
+     * the file's header, and a refused open (wrong key, foreign database) must leave the file
+     * as it was. A store already in WAL needs no switch (and no lock). */
+    if (rc == FW_OK && !is_wal(ctx))
         rc = fw__db_script(ctx, "PRAGMA journal_mode=WAL", err);
     return rc;
 }
@@ -346,8 +372,13 @@ int fw_ctx_open(fw_ctx **out, const char *path, const fw_open_options *opts, fw_
 
 void fw_ctx_free(fw_ctx *ctx)
 {
+    int i;
+
     if (!ctx)
         return;
+    for (i = 0; i < ctx->ndata; i++)
+        if (ctx->data[i].free_fn)
+            ctx->data[i].free_fn(ctx->data[i].data);
     if (ctx->tx_depth > 0)
         fw__db_script(ctx, "ROLLBACK", NULL);
     fw__db_close(ctx->db);

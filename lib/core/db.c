@@ -12,7 +12,7 @@
 #include "core/db.h"
 #include "core/error.h"
 
-#define CACHE_SLOTS 512
+#define CACHE_SLOTS 2048     /* every module's literals fit: a miss only costs a prepare */
 
 struct fw__stmt {
     sqlite3_stmt *st;

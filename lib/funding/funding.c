@@ -8,6 +8,10 @@
  *   assigned:    suspense / enterprise_funds(E)  (+ the fee lines as above)
  *   returned:    suspense / bank_clearing
  *   refund:      hold enterprise_funds(E) / bank_clearing, then post (paid) or void (failed)
+ *
+ * Money is credited to an enterprise only while the platform may move money (R-4.1: profile and
+ * a payment-channel agreement in force) and the enterprise is active (R-7.2). A payment that
+ * names an enterprise that may not receive it is still booked, in suspense, with the reason.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -22,12 +26,14 @@
 #include "core/ctx.h"
 #include "core/db.h"
 #include "core/error.h"
+#include "core/hook.h"
 #include "core/idem.h"
 #include "core/json.h"
 #include "core/vault.h"
 #include "fee/fee.h"
 #include "funding/funding.h"
 #include "ledger/ledger.h"
+#include "party/party.h"
 
 #define BLIND_DOMAIN "funding.payer_account"
 #define NAME_DOMAIN "funding.payer_name"
@@ -164,6 +170,42 @@ int fw_funding_register_source(fw_ctx *ctx, fw_id *out_id, fw_id enterprise_id, 
     return rc;
 }
 
+int fw_funding_register_virtual_account(fw_ctx *ctx, fw_id enterprise_id, const char *account,
+                                        fw_error **err)
+{
+    char norm[40], detail[120];
+    int64_t owner = 0;
+    int rc;
+
+    if (!ctx || !account)
+        return fw__error_set(err, FW_EINVAL, NULL, "ctx and account are required");
+    if (enterprise_id <= 0)
+        return fw__error_set(err, FW_EINVAL, "enterprise_id", "must be a positive id, got %lld",
+                             (long long)enterprise_id);
+    if ((rc = fw__authz_require(ctx, "funding.register_source", err)) != FW_OK)
+        return rc;
+    if ((rc = normalise_account(account, norm, sizeof(norm), "account", err)) != FW_OK)
+        return rc;
+    if ((rc = fw__tx_begin(ctx, err)) != FW_OK)
+        return rc;
+    rc = fw__db_i64(ctx, &owner, err, "SELECT enterprise_id FROM fw_funding_virtual WHERE account=?",
+                    "t", norm);
+    if (rc == FW_OK && owner != enterprise_id)
+        rc = fw__error_set(err, FW_EEXISTS, "account",
+                           "the virtual sub-account %s is registered to enterprise %lld", norm,
+                           (long long)owner);
+    else if (rc == FW_ENOTFOUND) {
+        rc = fw__db_exec(ctx, err,
+                         "INSERT INTO fw_funding_virtual(account, enterprise_id, created_ms) "
+                         "VALUES (?,?,?)", "tii", norm, enterprise_id, fw_ctx_now(ctx));
+        snprintf(detail, sizeof(detail), "{\"virtual_account\":\"%s\"}", norm);
+        if (rc == FW_OK)
+            rc = fw__audit_append(ctx, "funding.register_virtual_account", "enterprise",
+                                  enterprise_id, detail, strlen(detail), err);
+    }
+    return fw__tx_end(ctx, rc, err);
+}
+
 /* The enterprise's code, assigned when missing (inside the caller's transaction). */
 static int reference_code(fw_ctx *ctx, fw_id enterprise_id, char code[CODE_LEN + 1], fw_error **err)
 {
@@ -258,6 +300,20 @@ static int platform_account(fw_ctx *ctx, uint32_t type, const char *cur, fw_id *
 }
 
 /*
+ * May money be credited to the enterprise now? FW_EDENIED with the party module's reason code,
+ * or with the reason of a higher module taking part in "funding.receive" (risk's gate).
+ */
+static int may_receive(fw_ctx *ctx, fw_id enterprise_id, int64_t amount, fw_error **err)
+{
+    int rc = fw__party_require_platform_ready(ctx, err);
+    if (rc == FW_OK)
+        rc = fw__party_require_active_enterprise(ctx, enterprise_id, err);
+    if (rc == FW_OK)
+        rc = fw__hook_run(ctx, "funding.receive", enterprise_id, &amount, err);
+    return rc;
+}
+
+/*
  * Credits an enterprise's funds from `from` (bank clearing or suspense), less a fee its
  * schedule charges before, at funding. A before-charged fee never exceeds the payment.
  */
@@ -322,7 +378,8 @@ static int credit_enterprise(fw_ctx *ctx, fw_id enterprise_id, fw_id from, int64
 }
 
 struct notice {
-    const char *bank_txn_id, *currency, *payer_name, *payer_account, *remark;
+    const char *bank_txn_id, *currency, *payer_name, *payer_account, *remark, *payee_account;
+    char payee[40];
     int64_t amount, received_ms;
     unsigned char blind[FW__BLIND_BYTES], name_blind[FW__BLIND_BYTES];
     char amask[64], nmask[256];
@@ -331,7 +388,8 @@ struct notice {
 static int parse_notice(fw_ctx *ctx, const cJSON *root, struct notice *n, fw_error **err)
 {
     static const char *const fields[] = { "bank_txn_id", "amount_fen", "currency", "payer_name",
-                                          "payer_account", "remark", "received_ms", NULL };
+                                          "payer_account", "remark", "payee_account",
+                                          "received_ms", NULL };
     char norm[40];
     int rc;
 
@@ -351,6 +409,10 @@ static int parse_notice(fw_ctx *ctx, const cJSON *root, struct notice *n, fw_err
         rc = fw__json_str(root, "$", "payer_account", FW__OPTIONAL, 1, 64, &n->payer_account, err);
     if (rc == FW_OK)
         rc = fw__json_str(root, "$", "remark", FW__OPTIONAL, 0, 500, &n->remark, err);
+    if (rc == FW_OK)
+        rc = fw__json_str(root, "$", "payee_account", FW__OPTIONAL, 1, 64, &n->payee_account, err);
+    if (rc == FW_OK && n->payee_account)
+        rc = normalise_account(n->payee_account, n->payee, sizeof(n->payee), "$.payee_account", err);
     if (rc == FW_OK)
         rc = fw__json_i64(root, "$", "received_ms", FW__OPTIONAL, 1, INT64_MAX, &n->received_ms, err);
     if (rc == FW_OK && n->received_ms > fw_ctx_now(ctx))
@@ -386,6 +448,7 @@ static char *notice_canonical(const struct notice *n)
     if (n->payer_account)
         fw__json_add_hex(o, "payer_account", n->blind, FW__BLIND_BYTES);
     cJSON_AddStringToObject(o, "remark", n->remark ? n->remark : "");
+    cJSON_AddStringToObject(o, "payee_account", n->payee_account ? n->payee : "");
     fw__json_add_i64(o, "received_ms", n->received_ms);
     text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
@@ -394,14 +457,24 @@ static char *notice_canonical(const struct notice *n)
 
 static int recognise(fw_ctx *ctx, const struct notice *n, fw_id *out_id, fw_error **err)
 {
-    fw_id by_account = 0, by_code = 0, enterprise = 0, entry = 0, bank = 0, suspense = 0, id;
+    fw_id by_virtual = 0, by_account = 0, by_code = 0, enterprise = 0, entry = 0, bank = 0;
+    fw_id suspense = 0, id;
     const char *matched = NULL;
     int64_t fee = 0, e = 0;
     uint32_t state;
+    fw_error *held = NULL;
     cJSON *d;
-    int rc = FW_OK;
+    int rc = FW_OK, disagree;
 
-    if (n->payer_account) {
+    if (n->payee_account) {
+        rc = fw__db_i64(ctx, &e, err, "SELECT enterprise_id FROM fw_funding_virtual WHERE account=?",
+                        "t", n->payee);
+        if (rc == FW_OK)
+            by_virtual = e;
+        else if (rc == FW_ENOTFOUND)
+            rc = FW_OK;
+    }
+    if (rc == FW_OK && n->payer_account) {
         rc = fw__db_i64(ctx, &e, err, "SELECT enterprise_id FROM fw_funding_source WHERE account_blind=?",
                         "b", (const void *)n->blind, (size_t)FW__BLIND_BYTES);
         if (rc == FW_OK)
@@ -413,16 +486,34 @@ static int recognise(fw_ctx *ctx, const struct notice *n, fw_id *out_id, fw_erro
         rc = match_remark(ctx, n->remark, &by_code, err);
     if (rc != FW_OK)
         return rc;
-    /* Two signs naming two enterprises: an operator decides. */
-    if (by_account && (!by_code || by_code == by_account)) {
-        enterprise = by_account;
+    /* Every sign found must name the same enterprise; otherwise an operator decides. */
+    enterprise = by_virtual ? by_virtual : by_account ? by_account : by_code;
+    disagree = (by_virtual && by_virtual != enterprise) || (by_account && by_account != enterprise) ||
+               (by_code && by_code != enterprise);
+    if (disagree)
+        enterprise = 0;
+    else if (by_virtual)
+        matched = "virtual_account";
+    else if (by_account)
         matched = "payer_account";
-    } else if (by_code && !by_account) {
-        enterprise = by_code;
+    else if (by_code)
         matched = "reference";
+    /* the bank has the money either way: what may not be credited waits in suspense */
+    if (enterprise && (rc = may_receive(ctx, enterprise, n->amount, &held)) != FW_OK) {
+        if (rc != FW_EDENIED && rc != FW_ENOTFOUND) {
+            if (err && !*err)
+                *err = held;
+            else
+                fw_error_free(held);
+            return rc;
+        }
+        enterprise = 0;
+        matched = NULL;
     }
-    if ((rc = platform_account(ctx, FW_ACCT_BANK_CLEARING, n->currency, &bank, err)) != FW_OK)
+    if ((rc = platform_account(ctx, FW_ACCT_BANK_CLEARING, n->currency, &bank, err)) != FW_OK) {
+        fw_error_free(held);
         return rc;
+    }
     if (enterprise) {
         state = FW_FUNDING_RECOGNISED;
         rc = credit_enterprise(ctx, enterprise, bank, n->amount, n->currency, n->received_ms,
@@ -443,16 +534,19 @@ static int recognise(fw_ctx *ctx, const struct notice *n, fw_id *out_id, fw_erro
     if (rc == FW_OK)
         rc = fw__db_exec(ctx, err,
                          "INSERT INTO fw_funding_incoming(bank_txn_id, amount, currency, payer_blind, "
-                         "payer_mask, name_mask, remark, received_ms, state, enterprise_id, "
-                         "matched_by, fee, entry_id, created_ms) VALUES (?,?,?,?,?,?,?,?,?,NULLIF(?, 0),?,?,?,?)",
-                         "titbtttiiitiii", n->bank_txn_id, n->amount, n->currency,
+                         "payer_mask, name_mask, remark, payee_account, received_ms, state, enterprise_id, "
+                         "matched_by, fee, entry_id, created_ms) "
+                         "VALUES (?,?,?,?,?,?,?,?,?,?,NULLIF(?, 0),?,?,?,?)",
+                         "titbttttiiitiii", n->bank_txn_id, n->amount, n->currency,
                          n->payer_account ? (const void *)n->blind : NULL,
                          (size_t)(n->payer_account ? FW__BLIND_BYTES : 0),
                          n->payer_account ? n->amask : NULL, n->payer_name ? n->nmask : NULL,
-                         n->remark, n->received_ms, (int64_t)state, enterprise, matched, fee, entry,
+                         n->remark, n->payee_account ? n->payee : NULL, n->received_ms, (int64_t)state, enterprise, matched, fee, entry,
                          fw_ctx_now(ctx));
-    if (rc != FW_OK)
+    if (rc != FW_OK) {
+        fw_error_free(held);
         return rc;
+    }
     id = fw__db_last_id(ctx);
     d = cJSON_CreateObject();
     if (d) {
@@ -462,11 +556,14 @@ static int recognise(fw_ctx *ctx, const struct notice *n, fw_id *out_id, fw_erro
         fw__json_add_i64(d, "enterprise_id", enterprise);
         if (matched)
             cJSON_AddStringToObject(d, "matched_by", matched);
-        else if (by_account && by_code)
-            cJSON_AddStringToObject(d, "unmatched", "payer account and reference name different enterprises");
+        else if (disagree)
+            cJSON_AddStringToObject(d, "unmatched", "the signs name different enterprises");
+        else if (held)
+            cJSON_AddStringToObject(d, "unmatched", fw_error_message(held));
         fw__json_add_i64(d, "fee_fen", fee);
         fw__json_add_i64(d, "entry_id", entry);
     }
+    fw_error_free(held);
     if ((rc = audit_json(ctx, "funding.notice", "funding_incoming", id, d, err)) != FW_OK)
         return rc;
     *out_id = id;
@@ -531,6 +628,7 @@ static cJSON *incoming_json(fw__stmt *s)
     TEXT_OR_NULL("payer_name", 4);
     TEXT_OR_NULL("payer_account", 5);
     TEXT_OR_NULL("remark", 6);
+    TEXT_OR_NULL("payee_account", 14);
     fw__json_add_i64(o, "received_ms", fw__db_col_i64(s, 7));
     cJSON_AddStringToObject(o, "state", state >= 1 && state <= 4 ? state_names[state] : "unknown");
     if (fw__db_col_is_null(s, 8))
@@ -550,7 +648,7 @@ static cJSON *incoming_json(fw__stmt *s)
 
 #define INCOMING_COLUMNS \
     "id, bank_txn_id, amount, currency, name_mask, payer_mask, remark, received_ms, " \
-    "enterprise_id, state, matched_by, fee, entry_id, resolution_entry_id"
+    "enterprise_id, state, matched_by, fee, entry_id, resolution_entry_id, payee_account"
 
 int fw_funding_incoming_get(fw_ctx *ctx, fw_id incoming_id, char **out_json, size_t *out_len,
                             fw_error **err)
@@ -705,6 +803,8 @@ static int resolve(fw_ctx *ctx, fw_id incoming_id, fw_id enterprise_id, const ch
         rc = load_suspense(ctx, incoming_id, &in, err);
     if (rc == FW_OK)
         rc = platform_account(ctx, FW_ACCT_SUSPENSE, in.currency, &suspense, err);
+    if (rc == FW_OK && enterprise_id)
+        rc = may_receive(ctx, enterprise_id, in.amount, err);
     if (rc == FW_OK && enterprise_id) {
         rc = credit_enterprise(ctx, enterprise_id, suspense, in.amount, in.currency,
                                fw_ctx_now(ctx), "funding.assigned", in.bank_txn_id, &entry, &fee, err);
@@ -789,8 +889,11 @@ int fw_funding_refund(fw_ctx *ctx, fw_id *out_refund_id, fw_id enterprise_id, in
         id = idem.result_id;
         rc = idem.rc;
     } else if (rc == FW_OK) {
-        rc = fw__ledger_account(ctx, FW_LEDGER_OWNER_ENTERPRISE, enterprise_id,
-                                FW_ACCT_ENTERPRISE_FUNDS, "CNY", 0, &funds, err);
+        /* a suspended or cancelling enterprise gets its money back too; the channel must be there */
+        rc = fw__party_require_platform_ready(ctx, err);
+        if (rc == FW_OK)
+            rc = fw__ledger_account(ctx, FW_LEDGER_OWNER_ENTERPRISE, enterprise_id,
+                                    FW_ACCT_ENTERPRISE_FUNDS, "CNY", 0, &funds, err);
         if (rc == FW_OK)
             rc = platform_account(ctx, FW_ACCT_BANK_CLEARING, "CNY", &bank, err);
         if (rc == FW_OK) {

@@ -322,13 +322,31 @@ int fw_ledger_account_open(fw_ctx *ctx, fw_id *out_id, const char *json, size_t 
     return rc;
 }
 
-int fw_ledger_open_party_accounts(fw_ctx *ctx, uint32_t owner_kind, fw_id owner_id,
-                                  fw_error **err)
+int fw__ledger_open_party_accounts(fw_ctx *ctx, uint32_t owner_kind, fw_id owner_id, fw_error **err)
 {
     static const uint32_t enterprise[] = { FW_ACCT_ENTERPRISE_FUNDS, FW_ACCT_FEE_RECEIVABLE };
     static const uint32_t worker[] = { FW_ACCT_WORKER_PAYABLE };
-    const uint32_t *list;
-    size_t n, i;
+    const uint32_t *list = owner_kind == FW_LEDGER_OWNER_ENTERPRISE ? enterprise : worker;
+    size_t n = owner_kind == FW_LEDGER_OWNER_ENTERPRISE ? 2 : 1, i;
+    int rc = FW_OK;
+
+    for (i = 0; i < n && rc == FW_OK; i++) {
+        fw_id id = 0;
+        struct fw__account a;
+        rc = fw__ledger_account(ctx, owner_kind, owner_id, list[i], "CNY", 1, &id, err);
+        if (rc == FW_OK)
+            rc = fw__ledger_account_load(ctx, id, NULL, &a, err);
+        if (rc == FW_OK && a.state != FW_LEDGER_ACCOUNT_OPEN)
+            rc = fw__error_set(err, FW_ESTATE, NULL, "%s %lld's %s account %lld is closed",
+                               owner_names[owner_kind - 1], (long long)owner_id,
+                               types[list[i]].name, (long long)id);
+    }
+    return rc;
+}
+
+int fw_ledger_open_party_accounts(fw_ctx *ctx, uint32_t owner_kind, fw_id owner_id,
+                                  fw_error **err)
+{
     int rc;
 
     if (!ctx)
@@ -341,21 +359,9 @@ int fw_ledger_open_party_accounts(fw_ctx *ctx, uint32_t owner_kind, fw_id owner_
                              (long long)owner_id);
     if ((rc = fw__authz_require(ctx, "ledger.account_open", err)) != FW_OK)
         return rc;
-    list = owner_kind == FW_LEDGER_OWNER_ENTERPRISE ? enterprise : worker;
-    n = owner_kind == FW_LEDGER_OWNER_ENTERPRISE ? 2 : 1;
     if ((rc = fw__tx_begin(ctx, err)) != FW_OK)
         return rc;
-    for (i = 0; i < n && rc == FW_OK; i++) {
-        fw_id id = 0;
-        struct fw__account a;
-        rc = fw__ledger_account(ctx, owner_kind, owner_id, list[i], "CNY", 1, &id, err);
-        if (rc == FW_OK)
-            rc = fw__ledger_account_load(ctx, id, NULL, &a, err);
-        if (rc == FW_OK && a.state != FW_LEDGER_ACCOUNT_OPEN)
-            rc = fw__error_set(err, FW_ESTATE, NULL, "%s %lld's %s account %lld is closed",
-                               owner_names[owner_kind - 1], (long long)owner_id,
-                               types[list[i]].name, (long long)id);
-    }
+    rc = fw__ledger_open_party_accounts(ctx, owner_kind, owner_id, err);
     return fw__tx_end(ctx, rc, err);
 }
 

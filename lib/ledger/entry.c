@@ -312,23 +312,23 @@ static int check_pair(fw_id debit, fw_id credit, int64_t amount, fw_error **err)
 /* Maps the generic posting paths of a two-leg transfer to the caller's argument names. */
 static int rename_leg_error(int rc, fw_error **err)
 {
-    if (rc != FW_OK && err && *err) {
-        const char *path = fw_error_path(*err);
-        const char *name = strcmp(path, "$.postings[0]") == 0 ? "debit_account"
-                         : strcmp(path, "$.postings[1]") == 0 ? "credit_account"
-                         : strcmp(path, "$.postings") == 0 ? "credit_account" : NULL;
-        if (name) {
-            const char *msg = fw_error_message(*err);
-            const char *colon = strstr(msg, ": ");
-            char *copy = strdup(colon ? colon + 2 : msg);
-            if (copy) {
-                if (strcmp(path, "$.postings") == 0)
-                    fw__error_set(err, rc, name, "must be in the debit account's currency (%s)",
-                                  copy);
-                else
-                    fw__error_set(err, rc, name, "%s", copy);
-                free(copy);
-            }
+    const char *path, *name;
+    char *copy;
+
+    if (rc == FW_OK || !err || !*err)
+        return rc;
+    path = fw_error_path(*err);
+    if (strcmp(path, "$.postings") == 0)
+        return fw__error_set(err, rc, "credit_account",
+                             "must be in the debit account's currency; a transfer does not "
+                             "exchange currencies");
+    name = strcmp(path, "$.postings[0]") == 0 ? "debit_account"
+         : strcmp(path, "$.postings[1]") == 0 ? "credit_account" : NULL;
+    if (name) {
+        const char *msg = fw_error_message(*err), *colon = strstr(msg, ": ");
+        if ((copy = strdup(colon ? colon + 2 : msg)) != NULL) {
+            fw__error_set(err, rc, name, "%s", copy);
+            free(copy);
         }
     }
     return rc;
@@ -431,12 +431,11 @@ static int check_resolvable(fw_ctx *ctx, const struct hold *h, fw_error **err)
 }
 
 /* Takes the hold's amount off both accounts' pending sides. */
-static int release_pending(fw_ctx *ctx, const struct hold *h, fw_id entry, fw_error **err)
+static int release_pending(fw_ctx *ctx, const struct hold *h, fw_error **err)
 {
     struct fw__account a;
     int rc;
 
-    (void)entry;
     if ((rc = fw__ledger_account_load(ctx, h->debit, NULL, &a, err)) != FW_OK)
         return rc;
     a.debits_pending -= h->amount;
@@ -472,7 +471,7 @@ static int expire_hold(fw_ctx *ctx, fw_id hold_id, uint32_t kind, fw_id *out_ent
     m.reason = h.reason;
     if ((rc = insert_entry(ctx, &m, now, now, &entry, err)) != FW_OK)
         return rc;
-    if ((rc = release_pending(ctx, &h, entry, err)) != FW_OK)
+    if ((rc = release_pending(ctx, &h, err)) != FW_OK)
         return rc;
     rc = resolve_hold(ctx, &h, kind == FW_LEDGER_ENTRY_VOID ? FW_LEDGER_HOLD_VOIDED
                                                              : FW_LEDGER_HOLD_EXPIRED, 0, entry, err);
@@ -506,7 +505,7 @@ int fw__ledger_hold_post(fw_ctx *ctx, fw_id *out_entry_id, fw_id hold_id, int64_
                              "must be 1..%lld fen (the hold) or FW_LEDGER_AMOUNT_FULL, got %lld",
                              (long long)h.amount, (long long)amount);
     /* The reservation goes first, so the posted amount passes the limits it was held under. */
-    if ((rc = release_pending(ctx, &h, 0, err)) != FW_OK)
+    if ((rc = release_pending(ctx, &h, err)) != FW_OK)
         return rc;
     p[0].account_id = h.debit;
     p[0].amount = amount;

@@ -85,6 +85,12 @@ int fw__ledger_reverse(fw_ctx *ctx, fw_id *out_entry_id, fw_id entry_id, const c
 int fw__ledger_balance(fw_ctx *ctx, fw_id account_id, int64_t *posted, int64_t *pending,
                        int64_t *available, fw_error **err);
 
+/* Registers the ledger's party hooks on a new context (listed in meson's fw_inits). */
+int fw__ledger_init(fw_ctx *ctx, fw_error **err);
+
+/* Opens (or finds) the accounts a party needs: enterprise funds and fee receivable, or worker payable. */
+int fw__ledger_open_party_accounts(fw_ctx *ctx, uint32_t owner_kind, fw_id owner_id, fw_error **err);
+
 /* *is_zero = 1 when every account of the party has zero posted and pending balances. */
 int fw__ledger_party_balances_zero(fw_ctx *ctx, uint32_t owner_kind, fw_id owner_id,
                                    int *is_zero, fw_error **err);

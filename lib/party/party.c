@@ -1,5 +1,5 @@
 /*
- * What the party files share: the hook lists of higher modules, audit and sealing helpers,
+ * What the party files share: the hook events higher modules take part in, audit and sealing helpers,
  * and the gates other modules call (R-7.2, R-4.1).
  */
 #include <stdarg.h>
@@ -13,87 +13,27 @@
 #include "core/ctx.h"
 #include "core/db.h"
 #include "core/error.h"
+#include "core/hook.h"
+#include "core/json.h"
 #include "core/vault.h"
 #include "party/party.h"
 #include "party/party_int.h"
 
-#define HOOKS_MAX 16
-
-struct hook_list {
-    const char *names[HOOKS_MAX];
-    fw__party_hook_fn fns[HOOKS_MAX];
-    int n;
-};
-
-/* Registration is rare and short: a spin lock keeps the library free of a threads dependency. */
-static char hooks_lock;
-static struct hook_list cancel_checks, activate_hooks;
-
-static void lock(void)
+static const char *event_name(int kind, int activate)
 {
-    while (__atomic_test_and_set(&hooks_lock, __ATOMIC_ACQUIRE))
-        ;
-}
-
-static void unlock(void)
-{
-    __atomic_clear(&hooks_lock, __ATOMIC_RELEASE);
-}
-
-static int hook_add(struct hook_list *l, const char *name, fw__party_hook_fn fn)
-{
-    int i, rc = FW_OK;
-
-    if (!fn)
-        return FW_EINVAL;
-    lock();
-    for (i = 0; i < l->n; i++)
-        if (l->fns[i] == fn)
-            break;
-    if (i == l->n) {
-        if (l->n == HOOKS_MAX) {
-            rc = FW_ELIMIT;
-        } else {
-            l->names[l->n] = name;
-            l->fns[l->n++] = fn;
-        }
-    }
-    unlock();
-    return rc;
-}
-
-int fw__party_register_cancel_check(const char *name, fw__party_hook_fn fn)
-{
-    return hook_add(&cancel_checks, name, fn);
-}
-
-int fw__party_register_activate_hook(const char *name, fw__party_hook_fn fn)
-{
-    return hook_add(&activate_hooks, name, fn);
-}
-
-static int hooks_run(struct hook_list *l, fw_ctx *ctx, int kind, fw_id id, fw_error **err)
-{
-    fw__party_hook_fn fns[HOOKS_MAX];
-    int n, i, rc = FW_OK;
-
-    lock();
-    n = l->n;
-    memcpy(fns, l->fns, sizeof(fns));
-    unlock();
-    for (i = 0; i < n && rc == FW_OK; i++)
-        rc = fns[i](ctx, kind, id, err);
-    return rc;
+    if (kind == FW__PARTY_ENTERPRISE)
+        return activate ? "party.enterprise.activate" : "party.enterprise.cancel";
+    return activate ? "party.worker.activate" : "party.worker.cancel";
 }
 
 int fw__party_run_cancel_checks(fw_ctx *ctx, int kind, fw_id id, fw_error **err)
 {
-    return hooks_run(&cancel_checks, ctx, kind, id, err);
+    return fw__hook_run(ctx, event_name(kind, 0), id, NULL, err);
 }
 
 int fw__party_run_activate_hooks(fw_ctx *ctx, int kind, fw_id id, fw_error **err)
 {
-    return hooks_run(&activate_hooks, ctx, kind, id, err);
+    return fw__hook_run(ctx, event_name(kind, 1), id, NULL, err);
 }
 
 int fw__party_audit(fw_ctx *ctx, fw_error **err, const char *action, const char *entity, fw_id id,
@@ -298,4 +238,50 @@ int fw__party_worker_linked(fw_ctx *ctx, fw_id worker_id, fw_id enterprise_id)
                    "AND enterprise_id=?", "ii", worker_id, enterprise_id) != FW_OK)
         return 0;
     return n > 0;
+}
+
+int fw__party_verification_record(fw_ctx *ctx, int worker, fw_id party_id, char **out, fw_error **err)
+{
+    static const char *const names[] = { "method", "result", "reasons", "evidence" };
+    fw__stmt *s;
+    cJSON *o = NULL;
+    char *text = NULL;
+    int rc, i;
+
+    rc = worker ? fw__db_query(ctx, &s, err, "SELECT verify_method, verify_result, verify_reason, verify_evidence "
+                               "FROM fw_party_worker WHERE id=?", "i", party_id)
+                : fw__db_query(ctx, &s, err, "SELECT review_method, NULL, review_reasons, review_evidence "
+                               "FROM fw_party_enterprise WHERE id=?", "i", party_id);
+    if (rc != FW_OK)
+        return rc;
+    rc = fw__db_step(s, err);
+    if (rc == FW__DONE) {
+        rc = fw__error_set(err, FW_ENOTFOUND, NULL, "no %s %lld", worker ? "worker" : "enterprise",
+                           (long long)party_id);
+    } else if (rc == FW__ROW && fw__db_col_is_null(s, 0)) {
+        rc = FW_OK;             /* never verified: nothing to file */
+    } else if (rc == FW__ROW) {
+        rc = (o = cJSON_CreateObject()) ? FW_OK : fw__error_nomem(err);
+        if (rc == FW_OK) {
+            cJSON_AddStringToObject(o, "format", "flexwork-verification");
+            fw__json_add_i64(o, "version", 1);
+            cJSON_AddStringToObject(o, "party_kind", worker ? "worker" : "enterprise");
+            fw__json_add_i64(o, "party_id", party_id);
+            for (i = 0; i < 4; i++) {
+                if (i == 1 && !worker)
+                    continue;
+                if (fw__db_col_is_null(s, i))
+                    cJSON_AddNullToObject(o, names[i]);
+                else
+                    cJSON_AddStringToObject(o, names[i], fw__db_col_text(s, i));
+            }
+            if (!(text = cJSON_PrintUnformatted(o)))
+                rc = fw__error_nomem(err);
+        }
+    }
+    fw__db_done(s);
+    cJSON_Delete(o);
+    if (rc == FW_OK)
+        *out = text;
+    return rc;
 }

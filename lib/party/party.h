@@ -18,25 +18,16 @@ int fw__bank_card_parse(const char *s, const char *path, uint32_t *reason, fw_er
 #define FW__PARTY_WORKER     2
 
 /*
- * Hooks of higher modules. A module above party cannot be called from here, so it registers
- * callbacks instead:
+ * Higher modules take part through core hooks (core/hook.h), registered from their
+ * fw__<module>_init when a context opens:
  *
- *   cancel checks  run before an enterprise is cancelled (and a worker closed); a check returns
- *                  FW_OK when nothing of its own blocks, or FW_EDENIED with a message naming
- *                  what blocks ("enterprise 3 has 120.00 on account 7"). The ledger checks
- *                  balances, the task module open work.
- *   activate hooks run when an enterprise becomes active for the first time (the ledger opens
- *                  its accounts). A failure refuses the activation.
- *
- * The lists are process-wide (all contexts share them), thread-safe, and registration is
- * idempotent (the same function is kept once), so a module may register from a constructor
- * in the file that defines the callback, or lazily from its entry points; registering from a
- * constructor is preferred because the check must be present before the first cancellation
- * of a process. At most 16 callbacks per list; FW_ELIMIT beyond.
+ *   "party.enterprise.cancel", "party.worker.cancel"   run before an enterprise is cancelled or
+ *        a worker closed; a hook returns FW_OK when nothing of its own blocks, or FW_EDENIED
+ *        naming what blocks ("enterprise 3 has 120.00 on account 7"). The ledger checks
+ *        balances, the task module open work.
+ *   "party.enterprise.activate", "party.worker.activate"   run when the party becomes active
+ *        (the ledger opens its accounts, risk screens its lists). A failure refuses it.
  */
-typedef int (*fw__party_hook_fn)(fw_ctx *ctx, int party_kind, fw_id party_id, fw_error **err);
-int fw__party_register_cancel_check(const char *name, fw__party_hook_fn fn);
-int fw__party_register_activate_hook(const char *name, fw__party_hook_fn fn);
 
 /*
  * R-7.2 gates. FW_ENOTFOUND for no such party; FW_EDENIED with a reason code first in the
@@ -51,6 +42,14 @@ int fw__party_require_verified_worker(fw_ctx *ctx, fw_id worker_id, fw_error **e
 /* profile recorded and a channel agreement in force (PLATFORM_NO_PROFILE, ...). */
 int fw__party_require_platform_ready(fw_ctx *ctx, fw_error **err);
 
+/*
+ * The record of a party's verification, for its archive: canonical JSON text (malloc'd)
+ * {"format":"flexwork-verification","version":1,"party_kind","party_id","method",
+ * "result" (workers),"reasons","evidence"} built only from the stored decision, so it is the
+ * same bytes every time. *out is NULL when the party has not been verified. FW_ENOTFOUND.
+ */
+int fw__party_verification_record(fw_ctx *ctx, int worker, fw_id party_id, char **out, fw_error **err);
+
 /* The state of a party, FW_ENOTFOUND when none. */
 int fw__party_enterprise_state(fw_ctx *ctx, fw_id enterprise_id, uint32_t *out, fw_error **err);
 int fw__party_worker_state(fw_ctx *ctx, fw_id worker_id, uint32_t *out, fw_error **err);
@@ -60,6 +59,8 @@ int fw__party_worker_birth_date(fw_ctx *ctx, fw_id worker_id, int *y, int *m, in
                                 fw_error **err);
 /* The worker's bank card in clear (malloc'd, free with fw_free), for the payout module only. */
 int fw__party_worker_bank_card(fw_ctx *ctx, fw_id worker_id, char **out, fw_error **err);
+/* The worker's phone number in clear (malloc'd), for the risk module's list screening. */
+int fw__party_worker_phone(fw_ctx *ctx, fw_id worker_id, char **out, fw_error **err);
 /* The worker's name and ID number in clear (malloc'd), for tax registration and declaration. */
 int fw__party_worker_identity(fw_ctx *ctx, fw_id worker_id, char **name, char **id_number,
                               fw_error **err);

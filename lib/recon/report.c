@@ -21,7 +21,7 @@
 
 struct funding_entry {
     fw_id id, enterprise_id, funds;
-    int64_t effective_ms, base, booked;
+    int64_t effective_ms, created_ms, base, booked;
     char reason[FW__LEDGER_REASON_MAX + 1];
 };
 
@@ -49,6 +49,34 @@ static int entry_parts(fw_ctx *ctx, struct funding_entry *f, fw_error **err)
     return rc < 0 ? rc : FW_OK;
 }
 
+/*
+ * The schedule that was in force when the fee was charged: of the versions valid on the entry's
+ * effective date, the newest one that already existed when the entry was written (a version
+ * added later the same day does not reprice what was charged before it).
+ */
+static int calc_as_charged(fw_ctx *ctx, const struct funding_entry *f, fw_fee_calc **out,
+                           int64_t *schedule_id, int64_t *version, fw_error **err)
+{
+    fw__stmt *s;
+    int rc = fw__db_query(ctx, &s, err,
+                          "SELECT schedule, id, version FROM fw_fee_schedule WHERE enterprise_id = ? AND valid_from_ms <= ? "
+                          "AND valid_to_ms > ? AND created_ms <= ? ORDER BY version DESC LIMIT 1",
+                          "iiii", f->enterprise_id, f->effective_ms, f->effective_ms, f->created_ms);
+    if (rc != FW_OK)
+        return rc;
+    rc = fw__db_step(s, err);
+    if (rc == FW__ROW) {
+        const char *text = fw__db_col_text(s, 0);
+        *schedule_id = fw__db_col_i64(s, 1);
+        *version = fw__db_col_i64(s, 2);
+        rc = fw_fee_calc_from_json(out, text, strlen(text), err);
+    } else if (rc == FW__DONE) {
+        rc = FW_ENOTFOUND;
+    }
+    fw__db_done(s);
+    return rc;
+}
+
 static int check_one(fw_ctx *ctx, struct funding_entry *f, uint32_t flags, cJSON *diffs,
                      int64_t *expected_total, fw_error **err)
 {
@@ -56,7 +84,7 @@ static int check_one(fw_ctx *ctx, struct funding_entry *f, uint32_t flags, cJSON
     cJSON *d, *booked, *recomputed = NULL;
     char *breakdown = NULL;
     const char *note = NULL;
-    int64_t start, end, volume = 0, expected = 0;
+    int64_t start, end, volume = 0, expected = 0, schedule_id = 0, version = 0;
     fw_id case_id = 0;
     int rc;
 
@@ -69,7 +97,7 @@ static int check_one(fw_ctx *ctx, struct funding_entry *f, uint32_t flags, cJSON
                     "iiii", start, end, f->id, f->funds);
     if (rc != FW_OK)
         return rc;
-    rc = fw__fee_calc_for(ctx, f->enterprise_id, f->effective_ms, &calc, NULL);
+    rc = calc_as_charged(ctx, f, &calc, &schedule_id, &version, err);
     if (rc == FW_ENOTFOUND) {
         note = "no fee schedule was in force: nothing should have been charged";
         rc = FW_OK;
@@ -126,6 +154,13 @@ static int check_one(fw_ctx *ctx, struct funding_entry *f, uint32_t flags, cJSON
                 cJSON_AddItemToObject(d, "recomputed", recomputed);
             else
                 cJSON_AddNullToObject(d, "recomputed");
+            if (schedule_id) {
+                cJSON *sc = cJSON_AddObjectToObject(d, "schedule");
+                fw__json_add_i64(sc, "id", schedule_id);
+                fw__json_add_i64(sc, "version", version);
+            } else {
+                cJSON_AddNullToObject(d, "schedule");
+            }
             fw__json_add_i64(d, "expected_fen", expected);
             fw__json_add_i64(d, "difference_fen", f->booked - expected);
             if (note)
@@ -155,7 +190,7 @@ static int fee_check(fw_ctx *ctx, int64_t from_ms, int64_t to_ms, fw_id enterpri
 
     /* Collected first: the checks below read the ledger with other statements. */
     rc = fw__db_query(ctx, &s, err,
-                      "SELECT id, effective_ms, reason FROM fw_ledger_entry WHERE effective_ms >= ? AND "
+                      "SELECT id, effective_ms, reason, created_ms FROM fw_ledger_entry WHERE effective_ms >= ? AND "
                       "effective_ms < ? AND reason IN ('funding.recognised', 'funding.assigned') ORDER BY id",
                       "ii", from_ms, to_ms);
     while (rc == FW_OK && (rc = fw__db_step(s, err)) == FW__ROW) {
@@ -173,6 +208,7 @@ static int fee_check(fw_ctx *ctx, int64_t from_ms, int64_t to_ms, fw_id enterpri
         list[n].id = fw__db_col_i64(s, 0);
         list[n].effective_ms = fw__db_col_i64(s, 1);
         snprintf(list[n].reason, sizeof(list[n].reason), "%s", fw__db_col_text(s, 2));
+        list[n].created_ms = fw__db_col_i64(s, 3);
         n++;
         rc = FW_OK;
     }

@@ -3,11 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "support.h"
 #include "core/audit.h"
 #include "core/ctx.h"
 #include "core/db.h"
+#include "core/schema.h"
 #include "core/vault.h"
 
 /* Asserts a file's bytes equal a snapshot taken earlier. */
@@ -501,6 +504,62 @@ static void two_contexts_share_a_file(void **state)
     fw_ctx_free(b);
 }
 
+/* How many modules the library has migrations for (one fw_schema row each). */
+static int64_t module_count(void)
+{
+    int64_t n = 0;
+    size_t i, j;
+    for (i = 0; i < fw__migration_count; i++) {
+        for (j = 0; j < i; j++)
+            if (strcmp(fw__migrations[j].module, fw__migrations[i].module) == 0)
+                break;
+        n += j == i;
+    }
+    return n;
+}
+
+/* Several processes creating one new store at once: one initialises it, all open it. */
+static void concurrent_creation(void **state)
+{
+    char path[512];
+    pid_t kids[4];
+    fw_ctx *ctx;
+    fw_error *err = NULL;
+    int64_t n = 0;
+    int i, status;
+    (void)state;
+    test_path("ctx-race", path, sizeof(path));
+    for (i = 0; i < 4; i++) {
+        kids[i] = fork();
+        assert_true(kids[i] >= 0);
+        if (kids[i] == 0) {
+            fw_open_options o = FW_OPEN_OPTIONS_INIT;
+            fw_ctx *c = NULL;
+            o.master_key = test_master_key;
+            o.busy_timeout_ms = 20000;
+            fw_error *e = NULL;
+            if (fw_ctx_open(&c, path, &o, &e) != FW_OK) {
+                fprintf(stderr, "# child %d: %s\n", i, fw_error_message(e));
+                _exit(1);
+            }
+            fw_ctx_free(c);
+            _exit(0);
+        }
+    }
+    for (i = 0; i < 4; i++) {
+        assert_int_equal(waitpid(kids[i], &status, 0), kids[i]);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+    }
+    ctx = test_open(path);
+    assert_rc(fw__db_i64(ctx, &n, &err, "SELECT count(*) FROM fw_meta WHERE key = 'key_check'", ""),
+              FW_OK, &err);
+    assert_int_equal(n, 1);
+    assert_rc(fw__db_i64(ctx, &n, &err, "SELECT count(*) FROM fw_schema", ""), FW_OK, &err);
+    assert_int_equal(n, module_count());
+    fw_ctx_free(ctx);
+}
+
 TEST_MAIN(cmocka_unit_test(opens_memory_and_file),
           cmocka_unit_test(options_init),
           cmocka_unit_test(options_validation),
@@ -514,4 +573,5 @@ TEST_MAIN(cmocka_unit_test(opens_memory_and_file),
           cmocka_unit_test(foreign_database_is_refused),
           cmocka_unit_test(not_a_database_is_corrupt),
           cmocka_unit_test(older_store_opens),
-          cmocka_unit_test(two_contexts_share_a_file))
+          cmocka_unit_test(two_contexts_share_a_file),
+          cmocka_unit_test(concurrent_creation))

@@ -7,6 +7,7 @@
 
 #include "support.h"
 #include "core/clock.h"
+#include "core/db.h"
 
 static int code_of(const char *name)
 {
@@ -195,6 +196,8 @@ static void schedule_versions_by_date(void **state)
     err = NULL;
 
     /* Schedules are append-only history; finance may set them, an enterprise user may not. */
+    assert_int_equal(fw__db_exec(ctx, NULL, "UPDATE fw_fee_schedule SET schedule='{}'", ""), FW_EPERM);
+    assert_int_equal(fw__db_exec(ctx, NULL, "DELETE FROM fw_fee_schedule", ""), FW_EPERM);
     test_actor(ctx, FW_ROLE_ENTERPRISE_USER, 5);
     assert_int_equal(fw_fee_schedule_set(ctx, &id1, v1, strlen(v1), &err), FW_EPERM);
     fw_error_free(err);

@@ -482,7 +482,9 @@ static void entries_balance_per_currency(void **state)
     assert_int_equal(posted(ctx, w.ent), 100100);
 
     assert_int_equal(fw_ledger_transfer(ctx, &e, w.ent, uent, 10, "x", "cx", &err), FW_EINVAL);
-    assert_string_equal(fw_error_path(err), "credit_account");
+    assert_string_equal(fw_error_message(err),
+                        "credit_account: must be in the debit account's currency; a transfer does "
+                        "not exchange currencies");
     fw_error_free(err);
     err = NULL;
     snprintf(json, sizeof(json), "{\"idempotency_key\":\"m3\",\"reason\":\"x\",\"postings\":["

@@ -1,5 +1,6 @@
 /* Enterprises: application, verification, activation, change, suspension, cancellation, users. */
 #include "fixtures.h"
+#include "core/hook.h"
 
 static void apply_ok(void **state)
 {
@@ -263,24 +264,26 @@ static void suspend_and_resume(void **state)
 static int block_cancel;
 static int hook_calls;
 
-static int test_cancel_check(fw_ctx *ctx, int kind, fw_id id, fw_error **err)
+static int test_cancel_check(fw_ctx *ctx, const char *event, fw_id id, const void *data, fw_error **err)
 {
     (void)ctx;
+    (void)data;
     hook_calls++;
-    if (block_cancel && kind == FW__PARTY_ENTERPRISE)
+    if (block_cancel && strcmp(event, "party.enterprise.cancel") == 0)
         return fw__error_set(err, FW_EDENIED, NULL, "enterprise %lld has a balance of 120.00 on account 7",
                              (long long)id);
     return FW_OK;
 }
 
 static int activations, fail_activation;
-static int test_activate_hook(fw_ctx *ctx, int kind, fw_id id, fw_error **err)
+static int test_activate_hook(fw_ctx *ctx, const char *event, fw_id id, const void *data, fw_error **err)
 {
     (void)ctx;
+    (void)data;
     if (fail_activation)
         return fw__error_set(err, FW_EIO, NULL, "ledger: accounts of enterprise %lld could not be opened",
                              (long long)id);
-    if (kind == FW__PARTY_ENTERPRISE)
+    if (strcmp(event, "party.enterprise.activate") == 0)
         activations++;
     return FW_OK;
 }
@@ -293,7 +296,7 @@ static void activation_runs_hooks(void **state)
     fw_id id = verified_enterprise(ctx, ENT1);
     int64_t audits;
 
-    assert_int_equal(fw__party_register_activate_hook("test", test_activate_hook), FW_OK);
+    assert_int_equal(fw__hook_add(ctx, "party.enterprise.activate", test_activate_hook), FW_OK);
     assert_int_equal(fw__tx_begin(ctx, NULL), FW_OK);
     assert_int_equal(fw__tx_end(ctx, fw__party_enterprise_agreement(ctx, id, 1, NULL), NULL), FW_OK);
     fail_activation = 1;
@@ -321,9 +324,8 @@ static void cancel_blocked_by_higher_module_check(void **state)
     fw_id id;
     int64_t audits;
 
-    assert_int_equal(fw__party_register_cancel_check("test", test_cancel_check), FW_OK);
-    assert_int_equal(fw__party_register_cancel_check("test", test_cancel_check), FW_OK);  /* idempotent */
-    assert_int_equal(fw__party_register_activate_hook("test", test_activate_hook), FW_OK);
+    assert_int_equal(fw__hook_add(ctx, "party.enterprise.cancel", test_cancel_check), FW_OK);
+    assert_int_equal(fw__hook_add(ctx, "party.enterprise.activate", test_activate_hook), FW_OK);
     activations = 0;
     id = active_enterprise(ctx, ENT1);
     assert_int_equal(activations, 1);

@@ -1,5 +1,6 @@
 /* Workers: registration, real-name verification, age rules, masking, erasure. */
 #include "fixtures.h"
+#include "core/hook.h"
 
 #define CARD_OK "6222021000000000009"
 #define CARD_LUHN_FAIL "6214832018989180"
@@ -365,10 +366,11 @@ static void suspend_resume_returns_to_prior_state(void **state)
 }
 
 static int worker_blocked;
-static int worker_cancel_check(fw_ctx *ctx, int kind, fw_id id, fw_error **err)
+static int worker_cancel_check(fw_ctx *ctx, const char *event, fw_id id, const void *data, fw_error **err)
 {
     (void)ctx;
-    if (worker_blocked && kind == FW__PARTY_WORKER)
+    (void)data;
+    if (worker_blocked && strcmp(event, "party.worker.cancel") == 0)
         return fw__error_set(err, FW_EDENIED, NULL, "worker %lld has 350.00 payable on account 12", (long long)id);
     return FW_OK;
 }
@@ -381,7 +383,7 @@ static void close_blocked_by_higher_module_check(void **state)
     fw_id id = verified_worker(ctx, WORKER_JSON("张小红", ID_1949, CARD_OK, "self"));
     int64_t audits;
 
-    assert_int_equal(fw__party_register_cancel_check("test-worker", worker_cancel_check), FW_OK);
+    assert_int_equal(fw__hook_add(ctx, "party.worker.cancel", worker_cancel_check), FW_OK);
     worker_blocked = 1;
     audits = audit_count(ctx);
     assert_int_equal(fw_party_worker_close(ctx, id, &err), FW_EDENIED);

@@ -4,8 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "support.h"
-#include "core/db.h"
+#include "../party/fixtures.h"
 #include "ledger/ledger.h"
 
 #define DAY 86400000LL
@@ -15,6 +14,28 @@
 
 #define GENERIC_HEADER "交易日期,交易时间,交易流水号,客户业务编号,借方发生额,贷方发生额,余额,对方户名,对方账号,摘要\n"
 #define UTF8_CSV "{\"format\":\"csv\",\"profile\":\"generic_bank\",\"encoding\":\"utf-8\"}"
+
+#define PLATFORM "{\"operating_entity\":\"杭州灵工平台科技有限公司\",\"uscc\":\"91350100M000100Y43\",\"licences\":[]}"
+#define CHANNEL "{\"kind\":\"bank\",\"counterparty\":\"招商银行杭州分行\",\"agreement_no\":\"CMB-2026-001\"," \
+                "\"valid_from\":\"2026-01-01\",\"valid_to\":\"2026-12-31\"}"
+
+/* R-4.1, R-7.2: funding credits enterprises once the platform has a channel agreement and they
+ * are active: enterprises 1 to 3 are. */
+static int setup_funding(void **state)
+{
+    fw_ctx *ctx;
+    fw_error *err = NULL;
+    fw_id ch = 0;
+
+    test_setup_admin(state);
+    ctx = *state;
+    assert_rc(fw_party_platform_set(ctx, PLATFORM, strlen(PLATFORM), &err), FW_OK, &err);
+    assert_rc(fw_party_channel_add(ctx, CHANNEL, strlen(CHANNEL), &ch, &err), FW_OK, &err);
+    assert_int_equal(party_active_enterprise(ctx, ENT1), 1);
+    assert_int_equal(party_active_enterprise(ctx, ENT2), 2);
+    assert_int_equal(party_active_enterprise(ctx, ENT_JSON("北京海淀测试科技有限公司", "91110108551385082Q")), 3);
+    return 0;
+}
 
 struct mem {
     const char *p;
@@ -754,17 +775,17 @@ static void fee_check_finds_planted_wrong_fee(void **state)
     fw_error *err = NULL;
     fw_id id = 0, bank, funds, revenue;
     char json[768], *out = NULL;
-    const char *sched = "{\"enterprise_id\":4,\"valid_from\":\"2026-01-01\",\"rate_ppm\":10000,\"charge\":\"before\"}";
+    const char *sched = "{\"enterprise_id\":2,\"valid_from\":\"2026-01-01\",\"rate_ppm\":10000,\"charge\":\"before\"}";
     const char *reg = "{\"payer_account\":\"6222 0200 4444 4444\"}";
     const char *n1 = "{\"bank_txn_id\":\"F-1\",\"amount_fen\":100000,\"payer_account\":\"6222020044444444\","
                      "\"received_ms\":1773450000000}";
 
     assert_rc(fw_fee_schedule_set(ctx, &id, sched, strlen(sched), &err), FW_OK, &err);
-    assert_rc(fw_funding_register_source(ctx, &id, 4, reg, strlen(reg), &err), FW_OK, &err);
+    assert_rc(fw_funding_register_source(ctx, &id, 2, reg, strlen(reg), &err), FW_OK, &err);
     assert_rc(fw_funding_notice(ctx, &id, n1, strlen(n1), &err), FW_OK, &err);
     /* planted: 200000 fen recognised with a fee of 500 where the schedule gives 2000 */
     bank = bank_account(ctx);
-    funds = account(ctx, FW_LEDGER_OWNER_ENTERPRISE, 4, FW_ACCT_ENTERPRISE_FUNDS);
+    funds = account(ctx, FW_LEDGER_OWNER_ENTERPRISE, 2, FW_ACCT_ENTERPRISE_FUNDS);
     revenue = account(ctx, FW_LEDGER_OWNER_PLATFORM, 0, FW_ACCT_FEE_REVENUE);
     snprintf(json, sizeof(json),
              "{\"idempotency_key\":\"planted\",\"reason\":\"funding.recognised\",\"effective_ms\":1773460000000,"
@@ -776,17 +797,18 @@ static void fee_check_finds_planted_wrong_fee(void **state)
     assert_rc(fw_recon_fee_check(ctx, D14 - 13 * DAY, D14 + 2 * DAY, 0, FW_RECON_FEE_OPEN_CASES, &out, NULL, &err),
               FW_OK, &err);
     assert_contains(out, "\"differences\":[{\"entry_id\":");
-    assert_contains(out, "\"enterprise_id\":4,\"charged_at\":\"before\",\"effective_ms\":1773460000000,"
+    assert_contains(out, "\"enterprise_id\":2,\"charged_at\":\"before\",\"effective_ms\":1773460000000,"
                          "\"base_fen\":200000,\"volume_before_fen\":100000,\"booked\":{\"fee_fen\":500,"
                          "\"reason\":\"funding.recognised\"");
     assert_contains(out, "\"rounded_fen\":2000");
-    assert_contains(out, "\"expected_fen\":2000,\"difference_fen\":-1500,\"note\":null,\"case_id\":");
+    assert_contains(out, "\"schedule\":{\"id\":1,\"version\":1},\"expected_fen\":2000,\"difference_fen\":-1500,"
+                         "\"note\":null,\"case_id\":");
     assert_contains(out, "\"checked\":2,\"booked_fen\":1500,\"expected_fen\":3000");
     assert_null(strstr(out, "\"entry_id\":1,"));    /* the correct fee is not listed */
     fw_free(out);
     assert_int_equal(count(ctx, "SELECT count(*) FROM fw_recon_case WHERE kind = 7 AND amount = -1500"), 1);
     /* checking again does not open a second case */
-    assert_rc(fw_recon_fee_check(ctx, D14 - 13 * DAY, D14 + 2 * DAY, 4, FW_RECON_FEE_OPEN_CASES, &out, NULL, &err),
+    assert_rc(fw_recon_fee_check(ctx, D14 - 13 * DAY, D14 + 2 * DAY, 2, FW_RECON_FEE_OPEN_CASES, &out, NULL, &err),
               FW_OK, &err);
     fw_free(out);
     assert_int_equal(count(ctx, "SELECT count(*) FROM fw_recon_case WHERE kind = 7"), 1);
@@ -803,15 +825,15 @@ static void reconciliation_files(void **state)
     fw_error *err = NULL;
     fw_id id = 0;
     char *out = NULL;
-    const char *sched = "{\"enterprise_id\":6,\"valid_from\":\"2026-01-01\",\"rate_ppm\":10000,\"charge\":\"before\"}";
+    const char *sched = "{\"enterprise_id\":1,\"valid_from\":\"2026-01-01\",\"rate_ppm\":10000,\"charge\":\"before\"}";
     const char *reg = "{\"payer_account\":\"6222 0200 6666 6666\"}";
     const char *n1 = "{\"bank_txn_id\":\"G-1\",\"amount_fen\":100000,\"payer_account\":\"6222020066666666\","
                      "\"received_ms\":1773450000000}";
 
     assert_rc(fw_fee_schedule_set(ctx, &id, sched, strlen(sched), &err), FW_OK, &err);
-    assert_rc(fw_funding_register_source(ctx, &id, 6, reg, strlen(reg), &err), FW_OK, &err);
+    assert_rc(fw_funding_register_source(ctx, &id, 1, reg, strlen(reg), &err), FW_OK, &err);
     assert_rc(fw_funding_notice(ctx, &id, n1, strlen(n1), &err), FW_OK, &err);
-    assert_rc(fw_recon_file(ctx, 6, "2026-03", FW_RECON_FILE_JSON, &out, NULL, &err), FW_OK, &err);
+    assert_rc(fw_recon_file(ctx, 1, "2026-03", FW_RECON_FILE_JSON, &out, NULL, &err), FW_OK, &err);
     assert_contains(out, "\"section\":\"funding\",\"entry_id\":1");
     assert_contains(out, "\"reason\":\"funding.recognised\",\"ref_kind\":\"bank_txn\",\"ref_id\":\"G-1\"");
     assert_contains(out, "\"section\":\"fees\"");
@@ -820,25 +842,25 @@ static void reconciliation_files(void **state)
     assert_contains(out, "\"account_type\":\"enterprise_funds\",\"opening_fen\":0,\"debits_fen\":1000,"
                          "\"credits_fen\":100000,\"closing_fen\":99000");
     fw_free(out);
-    assert_rc(fw_recon_file(ctx, 6, "2026-03-14", FW_RECON_FILE_CSV, &out, NULL, &err), FW_OK, &err);
+    assert_rc(fw_recon_file(ctx, 1, "2026-03-14", FW_RECON_FILE_CSV, &out, NULL, &err), FW_OK, &err);
     assert_contains(out, "section,date,entry_id,reason,ref_kind,ref_id,account_id,account_type,amount,opening,closing\n"
                          "funding,2026-03-14,1,funding.recognised,bank_txn,G-1,");
     assert_contains(out, "balance,2026-03-14,,,,,");
     assert_contains(out, ",enterprise_funds,990.00,0.00,990.00\n");
     fw_free(out);
-    assert_rc(fw_recon_file_index(ctx, 6, "2026-03", &out, NULL, &err), FW_OK, &err);
+    assert_rc(fw_recon_file_index(ctx, 1, "2026-03", &out, NULL, &err), FW_OK, &err);
     assert_contains(out, "\"days\":[{\"date\":\"2026-03-14\",\"entries\":2,\"in_fen\":100000,\"out_fen\":1000}]");
     fw_free(out);
-    test_actor(ctx, FW_ROLE_ENTERPRISE_USER, 6);
-    assert_rc(fw_recon_file(ctx, 6, "2026-03", FW_RECON_FILE_CSV, &out, NULL, &err), FW_OK, &err);
+    test_actor(ctx, FW_ROLE_ENTERPRISE_USER, 1);
+    assert_rc(fw_recon_file(ctx, 1, "2026-03", FW_RECON_FILE_CSV, &out, NULL, &err), FW_OK, &err);
     fw_free(out);
     out = NULL;
-    test_actor(ctx, FW_ROLE_ENTERPRISE_USER, 7);
-    assert_rc(fw_recon_file(ctx, 6, "2026-03", FW_RECON_FILE_CSV, &out, NULL, &err), FW_EPERM, &err);
+    test_actor(ctx, FW_ROLE_ENTERPRISE_USER, 2);
+    assert_rc(fw_recon_file(ctx, 1, "2026-03", FW_RECON_FILE_CSV, &out, NULL, &err), FW_EPERM, &err);
     assert_null(out);
     test_actor(ctx, FW_ROLE_ADMIN, 0);
-    assert_rc(fw_recon_file(ctx, 6, "2026-3", FW_RECON_FILE_CSV, &out, NULL, &err), FW_EINVAL, &err);
-    assert_rc(fw_recon_file(ctx, 6, "2026-03-32", FW_RECON_FILE_CSV, &out, NULL, &err), FW_EINVAL, &err);
+    assert_rc(fw_recon_file(ctx, 1, "2026-3", FW_RECON_FILE_CSV, &out, NULL, &err), FW_EINVAL, &err);
+    assert_rc(fw_recon_file(ctx, 1, "2026-03-32", FW_RECON_FILE_CSV, &out, NULL, &err), FW_EINVAL, &err);
 }
 
 /* An enterprise user may not import or run. */
@@ -855,12 +877,13 @@ static void authorisation(void **state)
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, test_setup_admin, test_teardown_ctx)
+#define TF(f) cmocka_unit_test_setup_teardown(f, setup_funding, test_teardown_ctx)
 TEST_MAIN(T(outcomes_and_balance_check), T(balance_difference_is_explained),
           T(amount_date_rule_and_window), T(amount_tolerances), T(one_to_many_and_many_to_one), T(one_to_many_by_day),
-          T(counterparty_criterion), T(incoming_lines_feed_funding), T(statement_reconciled_once),
+          TF(counterparty_criterion), TF(incoming_lines_feed_funding), T(statement_reconciled_once),
           T(missing_record_matched_later_resolves_as_timing), T(line_repeated_in_later_statement_is_duplicate),
           T(case_lifecycle),
           T(adjustment_needs_four_eyes), T(adjustment_validation_and_rejection),
           T(reimport_is_refused), T(malformed_csv_files), T(gb18030_and_shipped_profiles),
-          T(csv_dialect), T(host_profile), T(camt053_import_and_errors), T(fee_check_finds_planted_wrong_fee),
-          T(reconciliation_files), T(authorisation))
+          T(csv_dialect), T(host_profile), T(camt053_import_and_errors), TF(fee_check_finds_planted_wrong_fee),
+          TF(reconciliation_files), T(authorisation))

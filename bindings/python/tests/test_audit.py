@@ -56,7 +56,7 @@ def test_tampered_export_is_corrupt(golden: dict) -> None:
     with pytest.raises(flexwork.CorruptError) as e:
         flexwork.audit_verify_export(export)
     assert e.value.message == "the exported records do not end at the signed checkpoint (record 3)"
-    assert e.value.first_bad == 2
+    assert e.value.first_bad == 3  # the checkpointed record is the one missing
 
 
 def test_export_signature_and_key(golden: dict) -> None:

@@ -15,6 +15,13 @@ CREATE TABLE fw_funding_refcode (
     created_ms    INTEGER NOT NULL
 );
 
+-- Virtual sub-accounts (虚拟子账户) the bank assigned to an enterprise under the platform's account.
+CREATE TABLE fw_funding_virtual (
+    account       TEXT PRIMARY KEY,       -- normalised: letters and digits, upper case
+    enterprise_id INTEGER NOT NULL,
+    created_ms    INTEGER NOT NULL
+);
+
 CREATE TABLE fw_funding_incoming (
     id                  INTEGER PRIMARY KEY,
     bank_txn_id         TEXT NOT NULL UNIQUE,
@@ -24,6 +31,7 @@ CREATE TABLE fw_funding_incoming (
     payer_mask          TEXT,
     name_mask           TEXT,
     remark              TEXT,
+    payee_account       TEXT,
     received_ms         INTEGER NOT NULL,
     state               INTEGER NOT NULL,
     enterprise_id       INTEGER,
