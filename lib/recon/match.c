@@ -69,6 +69,9 @@ struct fw_recon {
     size_t nlines;
     /* Batch references, allocated at the first one: most statements and ledgers have none. */
     uint64_t *line_batch, *book_batch;
+    /* Other names a record goes by (a payout order's request number and channel reference):
+     * two per record, allocated at the first one. */
+    uint64_t *book_alt;
     struct brec *books;
     size_t nbooks, cap_books, ndone;
     int64_t opening, closing, in_fen, out_fen;
@@ -288,6 +291,13 @@ static int add_book(struct fw_recon *r, int64_t entry, int64_t amount, int64_t m
         if (!nb)
             return fw__error_nomem(err);
         r->books = nb;
+        if (r->book_alt) {
+            uint64_t *ba = realloc(r->book_alt, 2 * cap * sizeof(*ba));
+            if (!ba)
+                return fw__error_nomem(err);
+            memset(ba + 2 * r->cap_books, 0, 2 * (cap - r->cap_books) * sizeof(*ba));
+            r->book_alt = ba;
+        }
         if (r->book_batch) {
             uint64_t *bb = realloc(r->book_batch, cap * sizeof(*bb));
             if (!bb)
@@ -322,6 +332,19 @@ static int ledger_balances(struct fw_recon *r, fw_error **err)
     if (rc == FW_OK)
         rc = fw_ledger_balance_at(r->ctx, bank, r->to_ms - 1, &r->ledger_end, err);
     return rc;
+}
+
+/* Gives the newest record the other names it goes by. */
+static int set_alt(struct fw_recon *r, const char *request_no, const char *channel_ref, fw_error **err)
+{
+    size_t i = r->nbooks - 1;
+    if (!request_no && !channel_ref)
+        return FW_OK;
+    if (!r->book_alt && !(r->book_alt = calloc(2 * (r->cap_books ? r->cap_books : 1), sizeof(*r->book_alt))))
+        return fw__error_nomem(err);
+    r->book_alt[2 * i] = key_of(request_no, request_no ? strlen(request_no) : 0);
+    r->book_alt[2 * i + 1] = key_of(channel_ref, channel_ref ? strlen(channel_ref) : 0);
+    return FW_OK;
 }
 
 static int load_books(struct fw_recon *r, fw_error **err)
@@ -366,14 +389,18 @@ static int load_books(struct fw_recon *r, fw_error **err)
      * million rows.
      */
     rc = fw__db_query(r->ctx, &s, err,
-                      "SELECT e.id, p.amount, e.effective_ms, e.ref_id, "
-                      "(SELECT payer_blind FROM fw_funding_incoming f WHERE e.ref_kind = 'bank_txn' "
-                      "AND f.bank_txn_id = e.ref_id), "
+                      "SELECT e.id, p.amount, e.effective_ms, coalesce(e.ref_id, o.ref_id), "
+                      "(SELECT payer_blind FROM fw_funding_incoming f WHERE "
+                      "coalesce(e.ref_kind, o.ref_kind) = 'bank_txn' AND f.bank_txn_id = coalesce(e.ref_id, o.ref_id)), "
                       "EXISTS (SELECT 1 FROM fw_recon_result x WHERE x.entry_id = e.id AND "
                       "x.outcome IN (1, 4, 6)), "
                       "EXISTS (SELECT 1 FROM fw_recon_case c WHERE c.entry_id = e.id AND c.kind = 3 "
-                      "AND c.state IN (1, 2)) "
+                      "AND c.state IN (1, 2)), "
+                      "po.id, po.channel_ref "
                       "FROM fw_ledger_entry e JOIN fw_ledger_posting p ON p.entry_id = e.id "
+                      "LEFT JOIN fw_ledger_entry o ON e.kind = 6 AND o.id = e.related_id "
+                      "LEFT JOIN fw_payout_order po ON coalesce(e.ref_kind, o.ref_kind) = 'payout' AND "
+                      "po.id = CAST(coalesce(e.ref_id, o.ref_id) AS INTEGER) "
                       "WHERE e.effective_ms >= ? AND e.effective_ms < ? AND p.account_id = ? "
                       "AND p.pending = 0",
                       "iii", lo, hi, bank);
@@ -387,6 +414,12 @@ static int load_books(struct fw_recon *r, fw_error **err)
             flags |= BOOK_CARRIED;
         rc = add_book(r, fw__db_col_i64(s, 0), fw__db_col_i64(s, 1), ms, fw__db_col_text(s, 3), cp,
                       flags, err);
+        if (rc == FW_OK && !fw__db_col_is_null(s, 7)) {
+            /* what the payment channel was sent (payout.h) and what it answered */
+            char request_no[32];
+            snprintf(request_no, sizeof(request_no), "FWP%lld", (long long)fw__db_col_i64(s, 7));
+            rc = set_alt(r, request_no, fw__db_col_text(s, 8), err);
+        }
         if (rc == FW_OK && fw__db_col_i64(s, 5)) {
             r->books[r->nbooks - 1].outcome = DONE;
             r->ndone++;
@@ -532,12 +565,49 @@ static size_t lower_ref(struct fw_recon *r, const uint32_t *idx, size_t n, uint6
     return lo;
 }
 
+struct keyed {
+    uint64_t key;
+    uint32_t i;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+    const struct keyed *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->i < y->i ? -1 : (x->i > y->i);
+}
+
+/* Records by every name they go by: their reference, and a payout's request number and channel
+ * reference. */
+static struct keyed *index_keys(struct fw_recon *r, size_t *n)
+{
+    size_t cap = r->nbooks * (r->book_alt ? 3 : 1), i, k = 0;
+    struct keyed *kv = malloc((cap ? cap : 1) * sizeof(*kv));
+    if (!kv)
+        return NULL;
+    for (i = 0; i < r->nbooks; i++) {
+        const struct brec *b = &r->books[i];
+        if (b->outcome)
+            continue;
+        if (b->ref)
+            kv[k++] = (struct keyed){ b->ref, (uint32_t)i };
+        if (r->book_alt && r->book_alt[2 * i])
+            kv[k++] = (struct keyed){ r->book_alt[2 * i], (uint32_t)i };
+        if (r->book_alt && r->book_alt[2 * i + 1])
+            kv[k++] = (struct keyed){ r->book_alt[2 * i + 1], (uint32_t)i };
+    }
+    qsort(kv, k, sizeof(*kv), cmp_keyed);
+    *n = k;
+    return kv;
+}
+
 static int rule_reference(struct fw_recon *r, const struct rule *ru, fw_error **err)
 {
     size_t n, i, k;
-    uint32_t *idx = index_books(r, cmp_book_ref, &n, 1);
+    struct keyed *kv = index_keys(r, &n);
 
-    if (!idx)
+    if (!kv)
         return fw__error_nomem(err);
     for (i = 0; i < r->nlines; i++) {
         struct lrec *l = &r->lines[i];
@@ -548,24 +618,32 @@ static int rule_reference(struct fw_recon *r, const struct rule *ru, fw_error **
         for (t = 0; t < 2 && !l->outcome; t++) {
             uint32_t best = NONE;
             int64_t best_d = INT64_MAX;
+            size_t lo = 0, hi = n;
             if (!keys[t])
                 continue;
-            for (k = lower_ref(r, idx, n, keys[t], 0); k < n && r->books[idx[k]].ref == keys[t]; k++) {
-                const struct brec *b = &r->books[idx[k]];
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (kv[mid].key < keys[t])
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            for (k = lo; k < n && kv[k].key == keys[t]; k++) {
+                const struct brec *b = &r->books[kv[k].i];
                 int64_t d = l->amount - b->amount;
                 if (b->outcome || (b->amount < 0) != (l->amount < 0))
                     continue;
                 d = d < 0 ? -d : d;
                 if (d < best_d) {
                     best_d = d;
-                    best = idx[k];
+                    best = kv[k].i;
                 }
             }
             if (best != NONE)
                 pair(r, (uint32_t)i, best, FW_RECON_RULE_REFERENCE, tolerance(ru, l->amount));
         }
     }
-    free(idx);
+    free(kv);
     return FW_OK;
 }
 
@@ -1238,6 +1316,7 @@ static void recon_release(struct fw_recon *r)
     free(r->books);
     free(r->line_batch);
     free(r->book_batch);
+    free(r->book_alt);
     free(r);
 }
 
