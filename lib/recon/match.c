@@ -578,23 +578,20 @@ static int cmp_keyed(const void *a, const void *b)
     return x->i < y->i ? -1 : (x->i > y->i);
 }
 
-/* Records by every name they go by: their reference, and a payout's request number and channel
- * reference. */
-static struct keyed *index_keys(struct fw_recon *r, size_t *n)
+/* The other names unmatched records go by (payout orders' request numbers and channel
+ * references), sorted; none when no record has one. */
+static struct keyed *index_alt(struct fw_recon *r, size_t *n)
 {
-    size_t cap = r->nbooks * (r->book_alt ? 3 : 1), i, k = 0;
-    struct keyed *kv = malloc((cap ? cap : 1) * sizeof(*kv));
+    size_t i, k = 0;
+    struct keyed *kv = malloc((r->book_alt ? 2 * r->nbooks : 0) * sizeof(*kv) + sizeof(*kv));
     if (!kv)
         return NULL;
-    for (i = 0; i < r->nbooks; i++) {
-        const struct brec *b = &r->books[i];
-        if (b->outcome)
+    for (i = 0; r->book_alt && i < r->nbooks; i++) {
+        if (r->books[i].outcome)
             continue;
-        if (b->ref)
-            kv[k++] = (struct keyed){ b->ref, (uint32_t)i };
-        if (r->book_alt && r->book_alt[2 * i])
+        if (r->book_alt[2 * i])
             kv[k++] = (struct keyed){ r->book_alt[2 * i], (uint32_t)i };
-        if (r->book_alt && r->book_alt[2 * i + 1])
+        if (r->book_alt[2 * i + 1])
             kv[k++] = (struct keyed){ r->book_alt[2 * i + 1], (uint32_t)i };
     }
     qsort(kv, k, sizeof(*kv), cmp_keyed);
@@ -602,48 +599,68 @@ static struct keyed *index_keys(struct fw_recon *r, size_t *n)
     return kv;
 }
 
+/* Keeps bi as the best candidate when it is unmatched, of the line's direction and nearer in amount. */
+static void nearer(const struct fw_recon *r, const struct lrec *l, uint32_t bi, uint32_t *best,
+                   int64_t *best_d)
+{
+    const struct brec *b = &r->books[bi];
+    int64_t d = l->amount - b->amount;
+    if (b->outcome || (b->amount < 0) != (l->amount < 0))
+        return;
+    d = d < 0 ? -d : d;
+    if (d < *best_d) {
+        *best_d = d;
+        *best = bi;
+    }
+}
+
+/* The unmatched record of the line's direction with the nearest amount among those named key. */
+static uint32_t best_named(struct fw_recon *r, const struct lrec *l, uint64_t key, const uint32_t *idx,
+                           size_t n, const struct keyed *kv, size_t nkv)
+{
+    uint32_t best = NONE;
+    int64_t best_d = INT64_MAX;
+    size_t k, lo = 0, hi = nkv;
+
+    for (k = lower_ref(r, idx, n, key, 0); k < n && r->books[idx[k]].ref == key; k++)
+        nearer(r, l, idx[k], &best, &best_d);
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (kv[mid].key < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (k = lo; k < nkv && kv[k].key == key; k++)
+        nearer(r, l, kv[k].i, &best, &best_d);
+    return best;
+}
+
 static int rule_reference(struct fw_recon *r, const struct rule *ru, fw_error **err)
 {
-    size_t n, i, k;
-    struct keyed *kv = index_keys(r, &n);
+    size_t n = 0, nkv = 0, i;
+    uint32_t *idx = index_books(r, cmp_book_ref, &n, 1);
+    struct keyed *kv = idx ? index_alt(r, &nkv) : NULL;
 
-    if (!kv)
+    if (!idx || !kv) {
+        free(idx);
         return fw__error_nomem(err);
+    }
     for (i = 0; i < r->nlines; i++) {
         struct lrec *l = &r->lines[i];
         uint64_t keys[2] = { l->ref, l->txn };
         int t;
-        if (l->outcome)
-            continue;
         for (t = 0; t < 2 && !l->outcome; t++) {
-            uint32_t best = NONE;
-            int64_t best_d = INT64_MAX;
-            size_t lo = 0, hi = n;
+            uint32_t best;
             if (!keys[t])
                 continue;
-            while (lo < hi) {
-                size_t mid = (lo + hi) / 2;
-                if (kv[mid].key < keys[t])
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            for (k = lo; k < n && kv[k].key == keys[t]; k++) {
-                const struct brec *b = &r->books[kv[k].i];
-                int64_t d = l->amount - b->amount;
-                if (b->outcome || (b->amount < 0) != (l->amount < 0))
-                    continue;
-                d = d < 0 ? -d : d;
-                if (d < best_d) {
-                    best_d = d;
-                    best = kv[k].i;
-                }
-            }
+            best = best_named(r, l, keys[t], idx, n, kv, nkv);
             if (best != NONE)
                 pair(r, (uint32_t)i, best, FW_RECON_RULE_REFERENCE, tolerance(ru, l->amount));
         }
     }
     free(kv);
+    free(idx);
     return FW_OK;
 }
 
