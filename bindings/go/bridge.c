@@ -92,3 +92,14 @@ void fwgo_risk_host_rule(fw_risk_host_rule *rule, const char *code, uintptr_t ha
     rule->fn = risk_rule_stub;
     rule->payload = (void *)handle;
 }
+
+static int64_t recon_read_stub(void *payload, uint8_t *buf, size_t size)
+{
+    return fwgoReconRead((uintptr_t)payload, buf, size);
+}
+
+int fwgo_recon_import(fw_ctx *ctx, fw_id *out, uintptr_t handle, const char *options, size_t len,
+                      fw_error **err)
+{
+    return fw_recon_import(ctx, out, recon_read_stub, (void *)handle, options, len, err);
+}

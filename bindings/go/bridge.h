@@ -20,6 +20,10 @@ int fwgo_archive_register_hold_check(fw_ctx *ctx, const char *name, uintptr_t ha
 /* Fills a host inspection rule whose function calls the Go rule behind handle. */
 void fwgo_risk_host_rule(fw_risk_host_rule *rule, const char *code, uintptr_t handle);
 
+/* fw_recon_import reading through the Go io.Reader behind handle. */
+int fwgo_recon_import(fw_ctx *ctx, fw_id *out, uintptr_t handle, const char *options, size_t len,
+                      fw_error **err);
+
 #endif
 
 /* fw_ctx_open with options built from scalars; clock is a cgo.Handle of a func() int64 or 0. */
@@ -41,5 +45,9 @@ int fwgo_archive_register_hold_check(fw_ctx *ctx, const char *name, uintptr_t ha
 
 /* Fills a host inspection rule whose function calls the Go rule behind handle. */
 void fwgo_risk_host_rule(fw_risk_host_rule *rule, const char *code, uintptr_t handle);
+
+/* fw_recon_import reading through the Go io.Reader behind handle. */
+int fwgo_recon_import(fw_ctx *ctx, fw_id *out, uintptr_t handle, const char *options, size_t len,
+                      fw_error **err);
 
 #endif

@@ -11,6 +11,7 @@ import "C"
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"runtime/cgo"
 	"time"
 	"unsafe"
@@ -110,4 +111,30 @@ func fwgoRiskRule(h C.uintptr_t, fromMs, toMs C.int64_t, out *C.fw_risk_findings
 		}
 	}
 	return C.FW_OK
+}
+
+//export fwgoReconRead
+func fwgoReconRead(h C.uintptr_t, buf *C.uint8_t, size C.size_t) (n C.int64_t) {
+	r := cgo.Handle(h).Value().(io.Reader)
+	defer func() {
+		if recover() != nil { // a panic may not unwind through C: abort the import
+			n = -1
+		}
+	}()
+	if size == 0 {
+		return 0
+	}
+	dst := unsafe.Slice((*byte)(unsafe.Pointer(buf)), int(size))
+	for {
+		got, err := r.Read(dst)
+		if got > 0 {
+			return C.int64_t(got)
+		}
+		if err == io.EOF {
+			return 0
+		}
+		if err != nil {
+			return -1
+		}
+	}
 }

@@ -24,7 +24,7 @@ from .errors import FlexworkError, Pending
 # classes and context-free functions are also exported here.
 from . import audit, vault  # noqa: E402
 from . import (archive, contract, fee, funding, insurance, invoice, ledger, party,  # noqa: E402
-               payout, risk, service, task, tax, training)
+               payout, recon, risk, service, task, tax, training)
 from .archive import *  # noqa: F401,F403,E402
 from .archive import verify_bundle as archive_verify_bundle  # noqa: E402
 from .audit import verify_export as audit_verify_export
@@ -38,6 +38,7 @@ from .invoice import *  # noqa: F401,F403,E402
 from .ledger import *  # noqa: F401,F403,E402
 from .payout import *  # noqa: F401,F403,E402
 from .payout import state_name as payout_state_name  # noqa: E402
+from .recon import *  # noqa: F401,F403,E402
 from .risk import *  # noqa: F401,F403,E402
 from .service import *  # noqa: F401,F403,E402
 from .task import *  # noqa: F401,F403,E402
@@ -94,7 +95,7 @@ if version()[0] != 1:
 
 __all__ = ["Context", "ModuleAPI", "Handle", "ProviderCallback", "FlexworkError", "Pending",
            "audit", "vault", "party", "contract", "risk", "ledger", "fee", "funding", "tax",
-           "training", "task", "archive", "insurance", "service", "payout", "invoice",
+           "training", "task", "archive", "insurance", "service", "payout", "invoice", "recon",
            "audit_verify_export", "tax_certificate_verify", "fee_calc_from_json",
            "insurance_certificate_verify", "archive_verify_bundle", "payout_state_name", "version",
            "version_number", "version_string", "strerror"]

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .ledger import Ledger
     from .party import Party
     from .payout import Payout
+    from .recon import Reconciliation
     from .risk import Risk
     from .service import Service
     from .task import Tasks
@@ -222,6 +223,7 @@ class Context:
     service: "Service"
     payout: "Payout"
     invoice: "Invoice"
+    recon: "Reconciliation"
 
     def __init__(self, path: Union[str, "os.PathLike[str]"], master_key: Optional[bytes] = None,
                  passphrase: Optional[str] = None, synchronous: int = C.SYNC_FULL,
