@@ -153,3 +153,36 @@ func TestArchiveCollect(t *testing.T) {
 	}
 	wantError(t, ctx.ArchiveCollect("enterprise", 99), ErrNotFound, "", "")
 }
+
+// R-7.11, PIPL art. 47: retention classes are configurable; personal information is blocked,
+// then purged; statistics per month.
+func TestArchiveRetentionPIAndStats(t *testing.T) {
+	clock := &testClock{ms: clockStart}
+	ctx := openAdmin(t, clock)
+	must(t, ctx.ArchiveRetentionSet(`{"code":"tax_record","title":"tax records","months":180,"basis":"local rule"}`))
+	wantError(t, ctx.ArchiveRetentionSet(`{"code":"Bad","title":"x","months":1,"basis":"y"}`), ErrInvalid, "$.code", "")
+	tax, err := ctx.ArchiveFile(archiveTaxRecord, []byte("return"))
+	must(t, err)
+	out, err := ctx.ArchiveGet(tax)
+	must(t, err)
+	if num(t, object(t, out), "keep_until_ms") != cstMidnight(2042, 1, 1) {
+		t.Fatalf("doc %s", out)
+	}
+	doc, err := ctx.ArchiveFile(`{"party_kind":"worker","party_id":9,"category":"identity","title":"ID card copy",`+
+		`"source":"party","retention":"general","personal":true}`, []byte("ID 110105199001011234"))
+	must(t, err)
+	wantError(t, ctx.ArchivePIPurge("worker", 9), ErrState, "", "")
+	must(t, ctx.ArchivePIBlock("worker", 9, `{"reason":"account closed","until":"2029-03-15"}`))
+	_, err = ctx.ArchiveRead(doc, "marketing")
+	wantError(t, err, ErrState, "", fmt.Sprintf("document %d holds personal information of worker 9 that is past its "+
+		"purpose: it is blocked from use and kept only until 2029-03-15", doc))
+	clock.ms = cstMidnight(2029, 3, 15)
+	must(t, ctx.ArchivePIPurge("worker", 9))
+	_, err = ctx.ArchiveRead(doc, "any")
+	wantError(t, err, ErrShredded, "", "")
+	stats, err := ctx.ArchiveStats("2026-03")
+	must(t, err)
+	if str(t, object(t, stats), "period") != "2026-03" {
+		t.Fatalf("stats %s", stats)
+	}
+}

@@ -2,6 +2,7 @@ package flexwork
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -109,4 +110,63 @@ func TestRiskInspectCases(t *testing.T) {
 	must(t, err)
 	must(t, ctx.RiskListRemove(entry, "协查撤销"))
 	wantError(t, ctx.RiskListRemove(entry, "again"), ErrState, "", "")
+}
+
+// R-7.10.a, R-7.10.b, R-7.10.g: checklists and the qualification review, signals and the
+// rating, the schedule, rules, list queries and sampling.
+func TestRiskBeforeAndAfter(t *testing.T) {
+	clock := &testClock{ms: clockStart}
+	ctx := openAdmin(t, clock)
+	p := newParties(t, ctx)
+	ent := p.verifiedEnterprise(ent1Name, ent1USCC)
+	must(t, ctx.RiskChecklistSet(`{"industry":"I65","documents":["business_licence","icp_licence"],"scope_keywords":["软件"]}`))
+	review, err := ctx.RiskQualificationReview(ent, nil)
+	must(t, err)
+	if m := object(t, review); field(t, m, "passed") != false || str(t, m, "checks", 3, "detail") != "no cooperation agreement signed" ||
+		str(t, m, "checks", 5, "detail") != "icp_licence: not on file" {
+		t.Fatalf("review %s", review)
+	}
+	_, err = ctx.RiskQualificationReview(ent, `{"expiry":{}}`)
+	wantError(t, err, ErrInvalid, "$.expiry", "")
+	sig, err := ctx.RiskSignalRecord(map[string]interface{}{"kind": "funding_late", "enterprise_id": ent})
+	must(t, err)
+	if sig == 0 {
+		t.Fatal("no signal id")
+	}
+	rating, err := ctx.RiskRatingCompute(ent)
+	must(t, err)
+	if m := object(t, rating); str(t, m, "grade") == "" || num(t, m, "score") <= 0 {
+		t.Fatalf("rating %s", rating)
+	}
+	limits, err := ctx.RiskLimitsGet(ent)
+	must(t, err)
+	if str(t, object(t, limits), "grade") != str(t, object(t, rating), "grade") {
+		t.Fatalf("limits %s", limits)
+	}
+	if n, err := ctx.RiskRatingSchedule(); err != nil || n != 0 {
+		t.Fatalf("schedule %d %v", n, err)
+	}
+	must(t, ctx.RiskConfigSet(`{"rating_interval_ms":3600000}`))
+	clock.ms += 3600000
+	if n, err := ctx.RiskRatingSchedule(); err != nil || n != 1 {
+		t.Fatalf("schedule %d %v", n, err)
+	}
+	wantError(t, ctx.RiskConfigSet(`{"rating_interval_ms":5}`), ErrInvalid, "$.rating_interval_ms", "")
+	must(t, ctx.RiskRuleSet(`{"code":"TWO_PAYERS","type":"many_enterprises","params":{"min_enterprises":2}}`))
+	wantError(t, ctx.RiskRuleSet(`{"code":"X","type":"astrology","params":{}}`), ErrInvalid, "$.type", "")
+	entry, err := ctx.RiskListAdd(`{"list":"black","kind":"person","value":"` + id1949 + `","reason":"冒用身份","source":"公安协查"}`)
+	must(t, err)
+	list, err := ctx.RiskListQuery()
+	must(t, err)
+	if num(t, decode(t, list), 0, "id") != entry {
+		t.Fatalf("list %s", list)
+	}
+	sample, err := ctx.RiskSample(`{"population":"workers","from":"2026-03-01","to":"2026-04-01","per_enterprise":1,"seed":"` +
+		strings.Repeat("ab", 32) + `"}`)
+	must(t, err)
+	if str(t, object(t, sample), "seed") != strings.Repeat("ab", 32) {
+		t.Fatalf("sample %s", sample)
+	}
+	_, err = ctx.RiskSample(`{"population":"robots","from":"2026-03-01","to":"2026-04-01","per_enterprise":1}`)
+	wantError(t, err, ErrInvalid, "$.population", "")
 }

@@ -138,3 +138,60 @@ func TestTaskFlow(t *testing.T) {
 	_, err = ctx.TaskLoad(99)
 	wantError(t, err, ErrNotFound, "", "")
 }
+
+// Task records change while draft; a task is cancelled or closed; a worker withdraws.
+func TestTaskUpdateCancelCloseWithdraw(t *testing.T) {
+	clock := &testClock{ms: clockStart}
+	ctx := openAdmin(t, clock)
+	p := newParties(t, ctx)
+	must(t, ctx.TaskCategorySet(`{"code":"DESIGN","name":"界面设计","risk_level":"low","restricted":false,`+
+		`"min_unit_fen":10000,"max_unit_fen":200000,"scope_keywords":["软件","设计"]}`))
+	cats, err := ctx.TaskCategoryList()
+	must(t, err)
+	if str(t, decode(t, cats), 0, "code") != "DESIGN" {
+		t.Fatalf("categories %s", cats)
+	}
+	must(t, ctx.TaskPolicySet(`{"recurring_min_months":3,"lookback_months":6}`))
+	wantError(t, ctx.TaskPolicySet(`{"recurring_min_months":1,"lookback_months":6}`), ErrInvalid, "$.recurring_min_months", "")
+	ent := p.activeEnterprise(ent1Name, ent1USCC)
+	w := p.activeWorker(ent, "王五", id1990)
+	task, err := ctx.TaskCreate(taskRecord(clock, ent, 2))
+	must(t, err)
+	id := task.ID()
+	task.Close()
+	rec := taskRecord(clock, ent, 1)
+	rec["unit_price_fen"] = 60000
+	must(t, ctx.TaskUpdate(id, rec))
+	out, err := ctx.TaskGet(id)
+	must(t, err)
+	if m := object(t, out); num(t, m, "unit_price_fen") != 60000 || num(t, m, "slots") != 1 {
+		t.Fatalf("task %s", out)
+	}
+	_, err = ctx.TaskSubmit(id)
+	must(t, err)
+	must(t, ctx.TaskReview(id, `{"decision":"approve"}`))
+	must(t, ctx.TaskPublish(id))
+	wantError(t, ctx.TaskUpdate(id, rec), ErrState, "", "")
+	a, err := ctx.TaskTake(id, w)
+	must(t, err)
+	must(t, ctx.TaskWithdraw(a))
+	out, err = ctx.TaskAssignmentGet(a)
+	must(t, err)
+	if num(t, object(t, out), "state") != AssignmentWithdrawn {
+		t.Fatalf("assignment %s", out)
+	}
+	must(t, ctx.TaskClose(id))
+	out, err = ctx.TaskGet(id)
+	must(t, err)
+	closed := num(t, object(t, out), "state")
+	other, err := ctx.TaskCreate(taskRecord(clock, ent, 1))
+	must(t, err)
+	defer other.Close()
+	wantError(t, ctx.TaskCancel(other.ID(), ""), ErrInvalid, "reason", "")
+	must(t, ctx.TaskCancel(other.ID(), "需求取消"))
+	out, err = ctx.TaskGet(other.ID())
+	must(t, err)
+	if num(t, object(t, out), "state") != TaskCancelled || closed != TaskCompleted { // in_progress -> completed
+		t.Fatalf("task %s, closed state %d", out, closed)
+	}
+}

@@ -53,6 +53,14 @@ def test_retention(ctx: flexwork.Context) -> None:
     assert (classes["accounting_voucher"]["months"], classes["tax_record"]["months"]) == (360, 120)
     doc = ctx.archive.file(TAX_RECORD, b"return")
     assert ctx.archive.get(doc)["keep_until_ms"] == cst(2037, 1, 1)
+    ctx.archive.retention_set({"code": "tax_record", "title": "tax records", "months": 180,
+                               "basis": "local rule"})
+    with pytest.raises(flexwork.InvalidError) as e:
+        ctx.archive.retention_set({"code": "Bad", "title": "x", "months": 1, "basis": "y"})
+    assert e.value.path == "$.code"
+    later = ctx.archive.file(TAX_RECORD, b"return 2")
+    assert ctx.archive.get(later)["keep_until_ms"] == cst(2042, 1, 1)   # 180 months
+    assert ctx.archive.get(doc)["keep_until_ms"] == cst(2037, 1, 1)     # filed before: unchanged
 
 
 HOLD_ON: Dict[str, Optional[str]] = {"why": None}

@@ -262,3 +262,24 @@ def test_suspended_by_the_risk_gate_then_released(ctx: flexwork.Context, world: 
         ctx.payout.release(big, "checked with the enterprise")
     assert e.value.path == "amount_fen"
     assert ctx.payout.get(big)["state"] == "suspended"
+
+
+def test_pays_accepted_work(ctx: flexwork.Context, world: World) -> None:
+    from test_task import DESIGN, proof, published
+    from conftest import Clock
+    ctx.set_actor(flexwork.ROLE_ADMIN)
+    ctx.task.category_set(DESIGN)
+    clock = Clock()
+    task = published(ctx, clock, world.ent, slots=1)
+    assignment = ctx.task.take(task, world.w1)
+    ctx.task.deliver(assignment, proof(clock))
+    payable = ctx.task.accept(assignment, "accept-1")
+    ctx.set_actor(flexwork.ROLE_FINANCE)
+    got = ctx.payout.batch_payables({"idempotency_key": "work-1", "enterprise_id": world.ent,
+                                     "mode": "all"})
+    assert (got["orders"], got["amount_fen"]) == (1, 50000)
+    order = ctx.payout.get(got["items"][0]["order_id"])
+    assert (order["gross_fen"], order["state"]) == (50000, "held")
+    assert payable > 0
+    with pytest.raises(flexwork.NotFoundError):         # nothing left to claim
+        ctx.payout.batch_payables({"idempotency_key": "work-2", "enterprise_id": world.ent})

@@ -128,3 +128,77 @@ def test_inspection_with_a_host_rule_and_cases(ctx: flexwork.Context) -> None:  
     assert e.value.path == "$.type"
     ctx.risk.rule_set({"code": "TWO_PAYERS", "type": "many_enterprises",
                        "params": {"min_enterprises": 2}})
+
+
+def test_qualification_review_rating_and_schedule(ctx: flexwork.Context, clock: Any,
+                                                  parties: Parties) -> None:  # .a .b
+    from conftest import ENT2
+    ent = parties.verified_enterprise()
+    ctx.risk.checklist_set({"industry": "I65", "documents": ["business_licence", "icp_licence"],
+                            "scope_keywords": ["软件"]})
+    review = ctx.risk.qualification_review(ent)
+    assert review == {"checks": [
+        {"check": "scope", "passed": True,
+         "detail": "the business scope matches the industry's checklist"},
+        {"check": "licence", "passed": True, "detail": "business licence on file"},
+        {"check": "uscc_verified", "passed": True, "detail": "the USCC was verified at onboarding"},
+        {"check": "agreement_signed", "passed": False, "detail": "no cooperation agreement signed"},
+        {"check": "document", "passed": True, "detail": "business_licence: on file"},
+        {"check": "document", "passed": False, "detail": "icp_licence: not on file"}],
+        "id": 1, "enterprise_id": ent, "passed": False}
+    ctx.risk.checklist_set({"industry": "I65", "documents": ["business_licence"]})
+    got = ctx.risk.qualification_review(ent, {"document_expiry": {"business_licence": "2026-03-15"}})
+    assert "business_licence: expired on 2026-03-15" in [c["detail"] for c in got["checks"]]
+    with pytest.raises(flexwork.InvalidError) as e:
+        ctx.risk.qualification_review(ent, {"expiry": {}})
+    assert e.value.path == "$.expiry"
+    with pytest.raises(flexwork.NotFoundError):
+        ctx.risk.qualification_review(99)
+    ent2 = parties.verified_enterprise(ENT2)
+    assert ctx.risk.signal_record({"kind": "agreement_signed", "enterprise_id": ent2,
+                                   "ref": "HT-2026-001"}) > 0
+    details = [c["detail"] for c in ctx.risk.qualification_review(ent2)["checks"]]
+    assert any("agreement signature recorded as a signal" in d for d in details)
+
+    active = parties.active_enterprise(("北京海淀测试科技有限公司", "91110108551385082Q"))
+    before = ctx.risk.rating_compute(active)
+    for signal in ({"kind": "funding_late", "enterprise_id": active},
+                   {"kind": "funding_late", "enterprise_id": active},
+                   {"kind": "dispute", "enterprise_id": active},
+                   {"kind": "dispute", "enterprise_id": active}):
+        ctx.risk.signal_record(signal)
+    after = ctx.risk.rating_compute(active)
+    assert after["score"] < before["score"]
+    funding = next(f for f in after["factors"] if f["factor"] == "funding_behaviour")
+    assert (funding["points"], funding["max"], funding["inputs"]) == (10, 20, {"late_fundings_12m": 2})
+    assert ctx.risk.limits_get(active)["grade"] == after["grade"]
+
+    assert ctx.risk.rating_schedule() == 2          # the two enterprises never rated
+    assert ctx.risk.rating_schedule() == 0
+    ctx.risk.config_set({"rating_interval_ms": 3600000})
+    clock.ms += 3600000
+    assert ctx.risk.rating_schedule() == 3
+    with pytest.raises(flexwork.InvalidError) as e:
+        ctx.risk.config_set({"rating_interval_ms": 5})
+    assert e.value.path == "$.rating_interval_ms"
+
+
+def test_sampling_reproduces_from_its_seed(ctx: flexwork.Context) -> None:  # .g
+    from test_payout import World
+    world = World(ctx)
+    for key in ("s-1", "s-2", "s-3"):
+        order, _ = world.order(key, world.w1, 10000)
+        ctx.payout.result(order, flexwork.PAYOUT_RESULT_SUCCESS)
+    ctx.set_actor(flexwork.ROLE_ADMIN)
+    request = {"population": "payouts", "from": "2026-03-01", "to": "2026-04-01",
+               "per_enterprise": 2, "seed": "ab" * 32}
+    first = ctx.risk.sample(request)
+    assert first["seed"] == "ab" * 32
+    assert [d["enterprise_id"] for d in first["drawn"]] == [world.ent]
+    assert len(first["drawn"][0]["ids"]) == 2 and len(first["cases"]) == 2
+    assert ctx.risk.sample(request)["drawn"] == first["drawn"]      # the same seed, the same draw
+    fresh = ctx.risk.sample({"population": "workers", "from": "2026-03-01", "to": "2026-04-01",
+                             "per_enterprise": 1})
+    assert len(fresh["seed"]) == 64
+    with pytest.raises(flexwork.InvalidError):
+        ctx.risk.sample(dict(request, population="robots"))
