@@ -620,7 +620,7 @@ static int audit_decision(fw_ctx *ctx, const struct fw_risk_decision *d, const f
     fw__json_add_i64(o, "worker_id", p->worker_id);
     fw__json_add_i64(o, "task_id", p->task_id);
     fw__json_add_i64(o, "amount_fen", amount);
-    text = cJSON_PrintUnformatted(o);
+    text = fw__json_print(o);
     cJSON_Delete(o);
     if (!text)
         return fw__error_nomem(err);
