@@ -42,7 +42,7 @@ static int check_period(const char *period, fw_error **err)
 static int audit_simple(fw_ctx *ctx, const char *action, const char *entity, fw_id id, cJSON *d,
                         fw_error **err)
 {
-    char *text = d ? cJSON_PrintUnformatted(d) : NULL;
+    char *text = d ? fw__json_print(d) : NULL;
     int rc;
 
     cJSON_Delete(d);
@@ -346,7 +346,7 @@ int fw_tax_declaration_submit(fw_ctx *ctx, fw_id declaration_id, fw_error **err)
     if (rc == FW_OK && ctx->tax.declare) {
         if (!(req = decl_json(ctx, &d, err, &rc)))
             goto done;
-        if (!(text = cJSON_PrintUnformatted(req))) {
+        if (!(text = fw__json_print(req))) {
             rc = fw__error_nomem(err);
             goto done;
         }
@@ -470,7 +470,7 @@ static int pay_work(fw_ctx *ctx, fw_id declaration_id, fw_id *out_id, fw_error *
         fw__json_add_i64(req, "vat_fen", d.vat);
         fw__json_add_i64(req, "surcharge_fen", d.surcharge);
         fw__json_add_i64(req, "total_fen", d.iit + d.vat + d.surcharge);
-        if (!(text = cJSON_PrintUnformatted(req)))
+        if (!(text = fw__json_print(req)))
             goto done;
         rc = FW_OK;
         prc = fw__provider_call(ctx->tax.pay, ctx->tax.payload, text, strlen(text), &reply);
@@ -1084,7 +1084,7 @@ static int cert_issue_work(fw_ctx *ctx, fw_id worker_id, const char *period, fw_
     fw__json_add_i64(p, "issued_ms", fw_ctx_now(ctx));
     crypto_sign_seed_keypair(pk, sk, fw__ctx_key(ctx, FW__KEY_SIGN));
     fw__json_add_hex(p, "public_key", pk, sizeof(pk));
-    payload = cJSON_PrintUnformatted(p);
+    payload = fw__json_print(p);
     cJSON_Delete(p);
     if (!payload) {
         sodium_memzero(sk, sizeof(sk));
