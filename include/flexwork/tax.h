@@ -299,7 +299,10 @@ FW_EXTERN(int) fw_tax_declaration_build(fw_ctx *ctx, const char *period, fw_id *
  * {"status":"accepted","receipt_no"} or {"status":"rejected","reason"} the state follows;
  * without a provider, or when it answers later (FW_EPENDING), the declaration stays SUBMITTED
  * until fw_tax_declaration_resolve(). Audited.
+ * Every worker on the declaration must have a tax-agency authorisation in force (R-5.3).
  * @return FW_OK; FW_ENOTFOUND; FW_ESTATE unless it is the period's current draft;
+ *         FW_EDENIED "WORKER_NO_TAX_AUTHORISATION: ..." naming the workers without one (the
+ *         declaration stays a draft, nothing is sent);
  *         FW_EPROVIDER / FW_ETIMEOUT when the provider failed (the declaration stays a draft);
  *         FW_EPERM.
  */

@@ -22,6 +22,8 @@
 #include "core/idem.h"
 #include "core/json.h"
 #include "core/money.h"
+#include "contract/contract.h"
+#include "ledger/ledger.h"
 #include "tax/tax.h"
 
 #define DOC_MAX (8u * 1024u * 1024u)
@@ -320,6 +322,43 @@ static int decl_answer(fw_ctx *ctx, fw_id id, const cJSON *root, const char *pat
                        fw_ctx_now(ctx), id);
 }
 
+/*
+ * R-5.3: the platform files for a worker only as the worker's authorised tax agent. Every worker
+ * on the declaration needs an authorisation in force when it is submitted; the refusal names all
+ * of those without one (up to 20), so that an operator sees the whole list at once.
+ */
+static int check_authorisations(fw_ctx *ctx, const struct decl *d, fw_error **err)
+{
+    fw__stmt *s = NULL;
+    char names[256];
+    size_t len = 0;
+    int64_t missing = 0;
+    fw_id auth;
+    int rc, n;
+
+    names[0] = '\0';
+    if ((rc = fw__db_query(ctx, &s, err, "SELECT worker_id FROM fw_tax_declaration_line WHERE declaration_id = ? "
+                           "ORDER BY worker_id", "i", d->id)) != FW_OK)
+        return rc;
+    while ((rc = fw__db_step(s, err)) == FW__ROW) {
+        fw_id w = fw__db_col_i64(s, 0);
+        if (fw__contract_tax_authorisation(ctx, w, &auth, NULL) == FW_OK)
+            continue;
+        if (++missing <= 20 && len < sizeof(names)) {
+            n = snprintf(names + len, sizeof(names) - len, "%s%lld", len ? ", " : "", (long long)w);
+            len += n > 0 ? (size_t)n : 0;
+        }
+    }
+    fw__db_done(s);
+    if (rc != FW__DONE)
+        return rc;
+    if (missing == 0)
+        return FW_OK;
+    return fw__error_set(err, FW_EDENIED, "declaration_id", "WORKER_NO_TAX_AUTHORISATION: worker(s) %s%s of "
+                         "declaration %lld (%s) have no tax-agency authorisation in force; the declaration stays "
+                         "a draft", names, missing > 20 ? ", ..." : "", (long long)d->id, d->period);
+}
+
 int fw_tax_declaration_submit(fw_ctx *ctx, fw_id declaration_id, fw_error **err)
 {
     struct decl d;
@@ -341,6 +380,8 @@ int fw_tax_declaration_submit(fw_ctx *ctx, fw_id declaration_id, fw_error **err)
                            (long long)declaration_id, decl_states[d.state]);
         goto done;
     }
+    if ((rc = check_authorisations(ctx, &d, err)) != FW_OK)
+        goto done;
     rc = fw__db_exec(ctx, err, "UPDATE fw_tax_declaration SET state = ?, updated_ms = ? WHERE id = ?", "iii",
                      (int64_t)FW_TAX_DECL_SUBMITTED, fw_ctx_now(ctx), declaration_id);
     if (rc == FW_OK && ctx->tax.declare) {

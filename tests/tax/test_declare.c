@@ -25,10 +25,29 @@ static int64_t q(fw_ctx *ctx, const char *sql)
     return n;
 }
 
+
+/* a tax-agency authorisation in force for a worker, written as the contract module keeps it. */
+static void authorise_tax(fw_ctx *ctx, fw_id worker)
+{
+    int64_t tpl = 0;
+    if (fw__db_i64(ctx, &tpl, NULL, "SELECT id FROM fw_contract_template WHERE kind = 3", "") != FW_OK) {
+        assert_int_equal(fw__db_exec(ctx, NULL, "INSERT INTO fw_contract_template(kind, name, version, body, "
+                                     "placeholders, sha256, created_ms) VALUES(3, 't', 1, 'b', '[]', '', 0)", ""),
+                         FW_OK);
+        tpl = fw__db_last_id(ctx);
+    }
+    assert_int_equal(fw__db_exec(ctx, NULL, "INSERT INTO fw_contract(kind, state, template_id, enterprise_id, "
+                                 "worker_id, sealed, created_ms) SELECT 3, 4, ?, 0, ?, 0, 0 WHERE NOT EXISTS "
+                                 "(SELECT 1 FROM fw_contract WHERE kind = 3 AND worker_id = ?)", "iii", tpl, worker,
+                                 worker), FW_OK);
+}
+
 static void withhold(fw_ctx *ctx, fw_id worker, const char *ref, int64_t gross, int64_t at)
 {
     struct fw__tax_result r;
     fw_error *err = NULL;
+
+    authorise_tax(ctx, worker);
     assert_rc(fw__tax_withhold(ctx, worker, ref, gross, at, &r, &err), FW_OK, &err);
 }
 
@@ -400,7 +419,49 @@ static void platform_certificate_is_signed_and_verifies(void **state)
     assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_audit WHERE action = 'tax.certificate.issue'"), 1);
 }
 
+
+/* R-5.3: a declaration with workers who have not authorised the platform as tax agent is not
+ * submitted; the refusal names them and nothing changes. Authorised, it goes. */
+static void unauthorised_workers_are_not_declared(void **state)
+{
+    fw_ctx *ctx = *state;
+    struct fw__tax_result r;
+    fw_error *err = NULL;
+    fw_id id;
+    int64_t audits;
+    char *out;
+
+    withhold(ctx, 7, "a", 2000000, day(2026, 3, 5));
+    assert_rc(fw__tax_withhold(ctx, 9, "b", 300000, day(2026, 3, 6), &r, &err), FW_OK, &err);
+    assert_rc(fw__tax_withhold(ctx, 11, "c", 300000, day(2026, 3, 7), &r, &err), FW_OK, &err);
+    id = build(ctx, "2026-03");
+    audits = q(ctx, "SELECT COUNT(*) FROM fw_audit");
+    assert_int_equal(fw_tax_declaration_submit(ctx, id, &err), FW_EDENIED);
+    assert_string_equal(fw_error_message(err), "declaration_id: WORKER_NO_TAX_AUTHORISATION: worker(s) 9, 11 of "
+                                                "declaration 1 (2026-03) have no tax-agency authorisation in force; "
+                                                "the declaration stays a draft");
+    fw_error_free(err);
+    err = NULL;
+    out = get(ctx, id);
+    assert_non_null(strstr(out, "\"state\":\"draft\""));
+    fw_free(out);
+    assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_audit"), audits);
+    /* an authorisation that has expired does not count */
+    authorise_tax(ctx, 9);
+    authorise_tax(ctx, 11);
+    assert_int_equal(fw__db_exec(ctx, NULL, "UPDATE fw_contract SET expires_ms = ? WHERE worker_id = 11", "i",
+                                 day(2026, 1, 1)), FW_OK);
+    assert_int_equal(fw_tax_declaration_submit(ctx, id, &err), FW_EDENIED);
+    assert_non_null(strstr(fw_error_message(err), "worker(s) 11 of declaration 1"));
+    fw_error_free(err);
+    err = NULL;
+    assert_int_equal(fw__db_exec(ctx, NULL, "UPDATE fw_contract SET expires_ms = NULL WHERE worker_id = 11", ""),
+                     FW_OK);
+    assert_rc(fw_tax_declaration_submit(ctx, id, &err), FW_OK, &err);
+    assert_int_equal(q(ctx, "SELECT state FROM fw_tax_declaration WHERE id = 1"), FW_TAX_DECL_SUBMITTED);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, test_setup_admin, test_teardown_ctx)
-TEST_MAIN(T(declaration_is_built_from_the_period_records), T(declaration_states_and_versions),
+TEST_MAIN(T(declaration_is_built_from_the_period_records), T(declaration_states_and_versions), T(unauthorised_workers_are_not_declared),
           T(declaration_through_the_provider), T(withheld_tax_is_paid),
           T(certificates_are_stored_and_downloaded), T(platform_certificate_is_signed_and_verifies))
