@@ -475,6 +475,53 @@ static int pay_answer(fw_ctx *ctx, fw_id id, const cJSON *root, int allow_pendin
                        "WHERE id = ?", "ittii", (int64_t)*state, ref, reason, fw_ctx_now(ctx), id);
 }
 
+/*
+ * The money leaves the bank when the payment is paid (R-7.8): the tax liabilities that payout
+ * credited when it withheld are settled against bank clearing, one entry per payment. Only the
+ * pending -> paid transition calls this, so it posts exactly once; a failed payment posts nothing.
+ */
+static int post_paid(fw_ctx *ctx, fw_id payment_id, fw_error **err)
+{
+    static const uint32_t types[] = { FW_ACCT_IIT_WITHHELD, FW_ACCT_VAT_PAYABLE, FW_ACCT_SURCHARGES_PAYABLE };
+    struct fw__posting p[4];
+    struct fw__entry_meta m;
+    int64_t amounts[3] = { 0, 0, 0 }, decl = 0, total = 0;
+    char ref[24], memo[64];
+    size_t i, n = 0;
+    fw_id entry = 0;
+    int rc;
+
+    if ((rc = fw__tax_payment_amounts(ctx, payment_id, &amounts[0], &amounts[1], &amounts[2], NULL, err)) != FW_OK ||
+        (rc = fw__db_i64(ctx, &decl, err, "SELECT declaration_id FROM fw_tax_payment WHERE id = ?", "i",
+                         payment_id)) != FW_OK)
+        return rc;
+    for (i = 0; i < 3; i++) {
+        if (amounts[i] == 0)
+            continue;
+        if ((rc = fw__ledger_account(ctx, FW_LEDGER_OWNER_PLATFORM, 0, types[i], NULL, 1, &p[n].account_id,
+                                     err)) != FW_OK ||
+            (rc = fw__money_add(total, amounts[i], &total)) != FW_OK)
+            return rc == FW_EOVERFLOW ? fw__error_set(err, rc, "payment_id", "tax payment %lld overflows",
+                                                      (long long)payment_id) : rc;
+        p[n++].amount = amounts[i];
+    }
+    if (n == 0)
+        return FW_OK;
+    if ((rc = fw__ledger_account(ctx, FW_LEDGER_OWNER_PLATFORM, 0, FW_ACCT_BANK_CLEARING, NULL, 1,
+                                 &p[n].account_id, err)) != FW_OK)
+        return rc;
+    p[n++].amount = -total;
+    snprintf(ref, sizeof(ref), "%lld", (long long)payment_id);
+    snprintf(memo, sizeof(memo), "withheld tax of declaration %lld", (long long)decl);
+    memset(&m, 0, sizeof(m));
+    m.kind = FW_LEDGER_ENTRY_POSTED;
+    m.reason = "tax.paid";
+    m.ref_kind = "tax_payment";
+    m.ref_id = ref;
+    m.memo = memo;
+    return fw__ledger_post(ctx, p, n, &m, &entry, err);
+}
+
 static int pay_work(fw_ctx *ctx, fw_id declaration_id, fw_id *out_id, fw_error **err)
 {
     struct decl d;
@@ -520,6 +567,8 @@ static int pay_work(fw_ctx *ctx, fw_id declaration_id, fw_id *out_id, fw_error *
                 pay_answer(ctx, id, ans, 1, &state, NULL) != FW_OK)
                 rc = fw__error_set(err, FW_EPROVIDER, NULL, "the tax provider's pay answer is not "
                                    "{\"status\":\"paid|failed|pending\",...}: %.200s", reply.json);
+            else if (state == FW_TAX_PAY_PAID)
+                rc = post_paid(ctx, id, err);
         } else if (prc != FW_EPENDING && prc != FW_ETIMEOUT) {
             /* A timeout may have moved money: the payment stays pending for the operator. */
             rc = fw__error_set(err, prc, NULL, "the tax provider's pay callback failed (%s); nothing was paid",
@@ -598,6 +647,8 @@ int fw_tax_payment_resolve(fw_ctx *ctx, fw_id payment_id, const char *json, size
                            (long long)payment_id, pay_states[state]);
     if (rc == FW_OK)
         rc = pay_answer(ctx, payment_id, root, 0, &st, err);
+    if (rc == FW_OK && st == FW_TAX_PAY_PAID)
+        rc = post_paid(ctx, payment_id, err);
     if (rc == FW_OK) {
         a = cJSON_CreateObject();
         cJSON_AddStringToObject(a, "state", pay_states[st]);

@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/db.h"
 #include "tax/tax.h"
+#include <flexwork/ledger.h>
 
 static int64_t day(int y, int m, int d)
 {
@@ -296,6 +297,72 @@ static void withheld_tax_is_paid(void **state)
     assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_audit WHERE action IN ('tax.pay', 'tax.payment.resolve')"), 3);
 }
 
+static int64_t platform_balance(fw_ctx *ctx, uint32_t type)
+{
+    fw_id id = 0;
+    int64_t posted = -1;
+    if (fw_ledger_account_find(ctx, &id, FW_LEDGER_OWNER_PLATFORM, 0, type, "CNY", NULL) != FW_OK)
+        return 0;
+    assert_int_equal(fw_ledger_balance(ctx, id, &posted, NULL, NULL, NULL), FW_OK);
+    return posted;
+}
+
+/* R-7.8: a paid payment of withheld tax settles the tax liabilities against bank clearing, once;
+ * a pending or failed one posts nothing; the trial balance stays balanced. */
+static void paid_tax_is_posted_once(void **state)
+{
+    fw_ctx *ctx = *state;
+    struct fake f = { FW_OK, "", "", 0 };
+    fw_error *err = NULL;
+    fw_id id, pay = 0, again = 0;
+    char *out = NULL;
+
+    withhold(ctx, 9, "b", 10100000, day(2026, 3, 6));
+    id = build(ctx, "2026-03");
+    assert_rc(fw_tax_declaration_submit(ctx, id, &err), FW_OK, &err);
+    assert_rc(fw_tax_declaration_resolve(ctx, id, "{\"status\":\"accepted\",\"receipt_no\":\"R\"}", (size_t)-1, &err),
+              FW_OK, &err);
+    /* a failed payment posts nothing */
+    assert_rc(fw_tax_pay(ctx, id, "p1", &pay, &err), FW_OK, &err);
+    assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_ledger_entry"), 0);
+    assert_rc(fw_tax_payment_resolve(ctx, pay, "{\"status\":\"failed\",\"reason\":\"insufficient funds\"}",
+                                     (size_t)-1, &err), FW_OK, &err);
+    assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_ledger_entry"), 0);
+    /* paid by hand: one entry, debit the three liabilities, credit bank clearing */
+    assert_rc(fw_tax_pay(ctx, id, "p2", &pay, &err), FW_OK, &err);
+    assert_rc(fw_tax_payment_resolve(ctx, pay, "{\"status\":\"paid\",\"bank_ref\":\"B-1\"}", (size_t)-1, &err),
+              FW_OK, &err);
+    assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_ledger_entry WHERE reason = 'tax.paid' AND ref_kind = "
+                            "'tax_payment' AND ref_id = '2' AND memo = 'withheld tax of declaration 1'"), 1);
+    assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_ledger_posting"), 4);
+    assert_int_equal(platform_balance(ctx, FW_ACCT_IIT_WITHHELD), -498000);
+    assert_int_equal(platform_balance(ctx, FW_ACCT_VAT_PAYABLE), -100000);
+    assert_int_equal(platform_balance(ctx, FW_ACCT_SURCHARGES_PAYABLE), -6000);
+    assert_int_equal(platform_balance(ctx, FW_ACCT_BANK_CLEARING), -604000);
+    /* a replayed pay and a second answer post nothing more */
+    assert_rc(fw_tax_pay(ctx, id, "p2", &again, &err), FW_OK, &err);
+    assert_int_equal(again, pay);
+    assert_int_equal(fw_tax_payment_resolve(ctx, pay, "{\"status\":\"paid\",\"bank_ref\":\"B-2\"}", (size_t)-1,
+                                            &err), FW_ESTATE);
+    fw_error_free(err);
+    err = NULL;
+    assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_ledger_entry"), 1);
+    /* through the provider, for an amendment: a second entry */
+    use_provider(ctx, &f);
+    f.reply = "{\"status\":\"accepted\",\"receipt_no\":\"R2\"}";
+    id = build(ctx, "2026-03");
+    assert_rc(fw_tax_declaration_submit(ctx, id, &err), FW_OK, &err);
+    f.reply = "{\"status\":\"paid\",\"bank_ref\":\"B-77\"}";
+    assert_rc(fw_tax_pay(ctx, id, "p3", &pay, &err), FW_OK, &err);
+    assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_ledger_entry WHERE reason = 'tax.paid' AND ref_id = '3'"), 1);
+    assert_int_equal(platform_balance(ctx, FW_ACCT_BANK_CLEARING), -1208000);
+    test_actor(ctx, FW_ROLE_ADMIN, 0);
+    assert_rc(fw_ledger_trial_balance(ctx, &out, NULL, &err), FW_OK, &err);
+    assert_non_null(strstr(out, "\"balanced\":true,\"consistent\":true"));
+    assert_non_null(strstr(out, "\"debits_fen\":1208000,\"credits_fen\":1208000"));
+    fw_free(out);
+}
+
 /* .c: certificates from the provider or recorded by an operator; download; owner access. */
 static void certificates_are_stored_and_downloaded(void **state)
 {
@@ -463,5 +530,5 @@ static void unauthorised_workers_are_not_declared(void **state)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, test_setup_admin, test_teardown_ctx)
 TEST_MAIN(T(declaration_is_built_from_the_period_records), T(declaration_states_and_versions), T(unauthorised_workers_are_not_declared),
-          T(declaration_through_the_provider), T(withheld_tax_is_paid),
+          T(declaration_through_the_provider), T(withheld_tax_is_paid), T(paid_tax_is_posted_once),
           T(certificates_are_stored_and_downloaded), T(platform_certificate_is_signed_and_verifies))
