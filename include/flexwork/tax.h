@@ -444,5 +444,16 @@ FW_EXTERN(int) fw_tax_certificate_verify(const uint8_t *doc, size_t len, const u
 FW_EXTERN(int) fw_tax_certificate_render(fw_ctx *ctx, fw_id certificate_id, char **out_text,
                                          size_t *out_len, fw_error **err);
 
+/**
+ * The same certificate as a self-contained HTML page (UTF-8, one table of the fields, amounts in
+ * yuan). Every value is HTML-escaped (& < > " '), so a receipt or bank reference from a provider
+ * cannot inject markup. The page is a rendering: what verifies is the downloaded document.
+ * @param[out] out_html  the caller frees it with fw_free(); @param[out] out_len optional.
+ * @return FW_OK; FW_EINVAL without out_html; FW_ENOTFOUND; FW_ESTATE for a certificate not issued
+ *         by the platform; FW_EPERM (workers render only their own); FW_ENOMEM.
+ */
+FW_EXTERN(int) fw_tax_certificate_render_html(fw_ctx *ctx, fw_id certificate_id, char **out_html,
+                                              size_t *out_len, fw_error **err);
+
 FW_END_DECL
 #endif

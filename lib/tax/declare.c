@@ -1256,16 +1256,81 @@ int fw_tax_certificate_verify(const uint8_t *doc, size_t len, const uint8_t publ
     return FW_OK;
 }
 
-int fw_tax_certificate_render(fw_ctx *ctx, fw_id certificate_id, char **out_text, size_t *out_len,
-                              fw_error **err)
+/* A growing text buffer for the renderings; on ENOMEM it keeps failing and the caller checks once. */
+struct buf {
+    char *p;
+    size_t len, cap;
+    int nomem;
+};
+
+static void buf_put(struct buf *b, const char *s, size_t n)
 {
+    char *grown;
+    size_t cap;
+
+    if (b->nomem)
+        return;
+    if (b->cap - b->len <= n) {
+        cap = b->cap ? b->cap : 1024;
+        while (cap - b->len <= n)
+            cap *= 2;
+        if (!(grown = realloc(b->p, cap))) {
+            b->nomem = 1;
+            return;
+        }
+        b->p = grown;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void buf_str(struct buf *b, const char *s)
+{
+    buf_put(b, s, strlen(s));
+}
+
+/* Text into HTML element content or a quoted attribute: the five characters that can end either. */
+static void buf_html(struct buf *b, const char *s)
+{
+    const char *run = s;
+
+    for (; *s; s++) {
+        const char *e = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '"' ? "&quot;"
+                      : *s == '\'' ? "&#39;" : NULL;
+        if (!e)
+            continue;
+        buf_put(b, run, (size_t)(s - run));
+        buf_str(b, e);
+        run = s + 1;
+    }
+    buf_put(b, run, (size_t)(s - run));
+}
+
+#define CERT_TEXT 0
+#define CERT_HTML 1
+
+static int cert_render(fw_ctx *ctx, fw_id certificate_id, int format, char **out, size_t *out_len, fw_error **err)
+{
+    /* label, JSON member, 'm' money / 'i' integer / 's' string */
+    static const struct { const char *label, *name; char type; } rows[] = {
+        { "Certificate no.", "certificate_no", 's' }, { "Worker", "worker_id", 'i' },
+        { "Tax period", "period", 's' }, { "Declaration", "declaration_id", 'i' },
+        { "Declaration version", "declaration_version", 'i' }, { "Tax bureau receipt", "receipt_no", 's' },
+        { "Paid, bank reference", "bank_ref", 's' }, { "Income", "income_fen", 'm' },
+        { "IIT withheld", "iit_fen", 'm' }, { "VAT", "vat_fen", 'm' }, { "Surcharges", "surcharge_fen", 'm' },
+        { "Total paid", "total_fen", 'm' }, { "Platform key", "public_key", 's' },
+    };
+    struct buf b = { NULL, 0, 0, 0 };
     uint8_t *doc = NULL;
-    size_t len = 0, cap;
-    cJSON *root = NULL, *p;
-    char *text, b[5][32];
+    size_t len = 0, i;
+    cJSON *root = NULL, *p, *v;
+    char val[64], val2[64], line[64];
+    const char *text;
     int rc;
 
-    if (!out_text)
+    if (!out)
         return fw__error_set(err, FW_EINVAL, NULL, "out_text is required");
     if ((rc = fw_tax_certificate_download(ctx, certificate_id, &doc, &len, err)) != FW_OK)
         return rc;
@@ -1277,40 +1342,60 @@ int fw_tax_certificate_render(fw_ctx *ctx, fw_id certificate_id, char **out_text
         return fw__error_set(err, FW_ESTATE, "certificate_id", "certificate %lld was not issued by the platform; "
                              "download its document instead", (long long)certificate_id);
     }
-#define F(name) ((int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(p, name)))
-#define S(name) (cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, name)) ? \
-                 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, name)) : "")
-    cap = 2048;
-    if (!(text = malloc(cap))) {
-        cJSON_Delete(root);
+    if (format == CERT_HTML)
+        buf_str(&b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head><meta charset=\"utf-8\">"
+                    "<title>Tax payment certificate (完税证明)</title></head>\n<body>\n"
+                    "<h1>Tax payment certificate (完税证明)</h1>\n<table>\n");
+    else
+        buf_str(&b, "Tax payment certificate (完税证明)\n");
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        v = cJSON_GetObjectItemCaseSensitive(p, rows[i].name);
+        if (rows[i].type == 's')
+            text = cJSON_IsString(v) ? v->valuestring : "";
+        else if (rows[i].type == 'i')
+            text = (snprintf(val, sizeof(val), "%lld", (long long)cJSON_GetNumberValue(v)), val);
+        else
+            text = fw__money_format((int64_t)cJSON_GetNumberValue(v), val, sizeof(val));
+        if (format == CERT_HTML) {
+            buf_str(&b, "<tr><th>");
+            buf_html(&b, rows[i].label);
+            buf_str(&b, "</th><td>");
+            buf_html(&b, text);
+            buf_str(&b, "</td></tr>\n");
+        } else {
+            snprintf(val2, sizeof(val2), "%s:", rows[i].label);
+            snprintf(line, sizeof(line), "%-22s", val2);
+            buf_str(&b, line);
+            buf_str(&b, text);
+            buf_str(&b, "\n");
+        }
+    }
+    if (format == CERT_HTML)
+        buf_str(&b, "</table>\n<p>Signed by the platform key (Ed25519); verify the downloaded document with "
+                    "fw_tax_certificate_verify().</p>\n</body>\n</html>\n");
+    else
+        buf_str(&b, "Signed by the platform key (Ed25519); verify with fw_tax_certificate_verify().\n");
+    cJSON_Delete(root);
+    if (b.nomem) {
+        free(b.p);
         return fw__error_nomem(err);
     }
-    snprintf(text, cap,
-             "Tax payment certificate (完税证明)\n"
-             "Certificate no.:      %s\n"
-             "Worker:               %lld\n"
-             "Tax period:           %s\n"
-             "Declaration:          %lld (version %lld), receipt %s\n"
-             "Paid, bank reference: %s\n"
-             "Income:               %s\n"
-             "IIT withheld:         %s\n"
-             "VAT:                  %s\n"
-             "Surcharges:           %s\n"
-             "Total paid:           %s\n"
-             "Signed by the platform key %s (Ed25519); verify with fw_tax_certificate_verify().\n",
-             S("certificate_no"), (long long)F("worker_id"), S("period"), (long long)F("declaration_id"),
-             (long long)F("declaration_version"), S("receipt_no"), S("bank_ref"),
-             fw__money_format(F("income_fen"), b[0], sizeof(b[0])), fw__money_format(F("iit_fen"), b[1], sizeof(b[1])),
-             fw__money_format(F("vat_fen"), b[2], sizeof(b[2])),
-             fw__money_format(F("surcharge_fen"), b[3], sizeof(b[3])),
-             fw__money_format(F("total_fen"), b[4], sizeof(b[4])), S("public_key"));
-#undef F
-#undef S
-    cJSON_Delete(root);
-    *out_text = text;
+    *out = b.p;
     if (out_len)
-        *out_len = strlen(text);
+        *out_len = b.len;
     return FW_OK;
+}
+
+int fw_tax_certificate_render(fw_ctx *ctx, fw_id certificate_id, char **out_text, size_t *out_len,
+                              fw_error **err)
+{
+    return cert_render(ctx, certificate_id, CERT_TEXT, out_text, out_len, err);
+}
+
+int fw_tax_certificate_render_html(fw_ctx *ctx, fw_id certificate_id, char **out_html, size_t *out_len,
+                                   fw_error **err)
+{
+    return cert_render(ctx, certificate_id, CERT_HTML, out_html, out_len, err);
 }
 
 /* ---- export --------------------------------------------------------------------------------- */

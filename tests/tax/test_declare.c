@@ -528,7 +528,52 @@ static void unauthorised_workers_are_not_declared(void **state)
     assert_int_equal(q(ctx, "SELECT state FROM fw_tax_declaration WHERE id = 1"), FW_TAX_DECL_SUBMITTED);
 }
 
+/* R-7.7.c: the HTML rendering of a platform certificate; values from outside are escaped. */
+static void platform_certificate_renders_as_html(void **state)
+{
+    fw_ctx *ctx = *state;
+    fw_error *err = NULL;
+    fw_id decl, pay = 0, cert = 0;
+    char *html = NULL, *text = NULL;
+    size_t len = 0;
+
+    withhold(ctx, 9, "d", 10100000, day(2026, 3, 21));
+    decl = build(ctx, "2026-03");
+    assert_rc(fw_tax_declaration_submit(ctx, decl, &err), FW_OK, &err);
+    assert_rc(fw_tax_declaration_resolve(ctx, decl, "{\"status\":\"accepted\",\"receipt_no\":"
+                                         "\"<script>alert('x')</script>&\\\"\"}", (size_t)-1, &err), FW_OK, &err);
+    assert_rc(fw_tax_pay(ctx, decl, "k", &pay, &err), FW_OK, &err);
+    assert_rc(fw_tax_payment_resolve(ctx, pay, "{\"status\":\"paid\",\"bank_ref\":\"B<9>\"}", (size_t)-1, &err),
+              FW_OK, &err);
+    assert_rc(fw_tax_certificate_issue(ctx, 9, "2026-03", &cert, &err), FW_OK, &err);
+    assert_rc(fw_tax_certificate_render_html(ctx, cert, &html, &len, &err), FW_OK, &err);
+    assert_int_equal(len, strlen(html));
+    assert_int_equal(strncmp(html, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n", 36), 0);
+    assert_non_null(strstr(html, "<tr><th>Certificate no.</th><td>FW-2026-03-9-1</td></tr>\n"));
+    assert_non_null(strstr(html, "<tr><th>Tax bureau receipt</th><td>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
+                                 "&amp;&quot;</td></tr>\n"));
+    assert_non_null(strstr(html, "<tr><th>Paid, bank reference</th><td>B&lt;9&gt;</td></tr>\n"));
+    assert_non_null(strstr(html, "<tr><th>IIT withheld</th><td>4980.00</td></tr>\n"));
+    assert_non_null(strstr(html, "<tr><th>Total paid</th><td>6040.00</td></tr>\n"));
+    assert_null(strstr(html, "<script"));
+    assert_int_equal(strcmp(html + len - 8, "</html>\n"), 0);
+    fw_free(html);
+    /* the text rendering keeps the value as it is */
+    assert_rc(fw_tax_certificate_render(ctx, cert, &text, NULL, &err), FW_OK, &err);
+    assert_non_null(strstr(text, "Tax bureau receipt:   <script>alert('x')</script>&\"\n"));
+    fw_free(text);
+    /* a certificate the platform did not issue is not rendered */
+    assert_rc(fw_tax_certificate_record(ctx, "{\"worker_id\":9,\"period\":\"2026-03\",\"certificate_no\":\"WS-1\","
+                                        "\"content_type\":\"text/plain\",\"document_b64\":\"aGVsbG8=\"}", (size_t)-1,
+                                        &cert, &err), FW_OK, &err);
+    html = NULL;
+    assert_int_equal(fw_tax_certificate_render_html(ctx, cert, &html, NULL, &err), FW_ESTATE);
+    assert_null(html);
+    fw_error_free(err);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, test_setup_admin, test_teardown_ctx)
 TEST_MAIN(T(declaration_is_built_from_the_period_records), T(declaration_states_and_versions), T(unauthorised_workers_are_not_declared),
           T(declaration_through_the_provider), T(withheld_tax_is_paid), T(paid_tax_is_posted_once),
-          T(certificates_are_stored_and_downloaded), T(platform_certificate_is_signed_and_verifies))
+          T(certificates_are_stored_and_downloaded), T(platform_certificate_is_signed_and_verifies),
+          T(platform_certificate_renders_as_html))
