@@ -56,6 +56,10 @@ typedef struct fw_tax_calc fw_tax_calc;
 #define FW_TAX_PAY_PAID    2
 #define FW_TAX_PAY_FAILED  3
 
+/* Formats of fw_tax_declaration_export(). */
+#define FW_TAX_EXPORT_CSV  1   /**< RFC 4180, CRLF, amounts in yuan */
+#define FW_TAX_EXPORT_JSON 2   /**< amounts in fen */
+
 /* ---------------------------------------------------------------------------------------- */
 /* Rules and policies                                                                        */
 
@@ -335,6 +339,21 @@ FW_EXTERN(int) fw_tax_declaration_get(fw_ctx *ctx, fw_id declaration_id, char **
  */
 FW_EXTERN(int) fw_tax_declaration_export_csv(fw_ctx *ctx, fw_id declaration_id, char **out_csv,
                                              size_t *out_len, fw_error **err);
+
+/**
+ * The withholding return of a declaration (扣缴申报表): one line per worker with the worker's
+ * name and ID number, the period's income, the year-to-date income, expense, deductions, tax
+ * and the tax withheld in the period. Names and ID numbers are read from the party module's
+ * vault and masked (张*, 110***********002X) unless the actor may see the worker's personal data
+ * (admin, reviewer, tax agent, system, the worker); they are written nowhere. A worker whose
+ * identity was erased or is not on record gets empty (CSV) / null (JSON) name and ID number.
+ * @param format    FW_TAX_EXPORT_CSV or FW_TAX_EXPORT_JSON (shapes in docs/api/tax.md).
+ * @param[out] out  the caller frees it with fw_free(); @param[out] out_len optional.
+ * @return FW_OK; FW_EINVAL for another format (path "format"); FW_ENOTFOUND; FW_EPERM;
+ *         FW_ENOMEM. On failure outputs are untouched; the store is never changed.
+ */
+FW_EXTERN(int) fw_tax_declaration_export(fw_ctx *ctx, fw_id declaration_id, uint32_t format,
+                                         char **out, size_t *out_len, fw_error **err);
 
 /**
  * The newest version of a period's declaration.

@@ -23,7 +23,9 @@
 #include "core/json.h"
 #include "core/money.h"
 #include "contract/contract.h"
+#include "core/vault.h"
 #include "ledger/ledger.h"
+#include "party/party.h"
 #include "tax/tax.h"
 
 #define DOC_MAX (8u * 1024u * 1024u)
@@ -1454,4 +1456,136 @@ int fw_tax_declaration_export_csv(fw_ctx *ctx, fw_id declaration_id, char **out_
     if (out_len)
         *out_len = len;
     return FW_OK;
+}
+
+/* A CSV field: quoted, quotes doubled, and a leading = + - @ neutralised so that a spreadsheet
+ * does not evaluate a name as a formula. */
+static void csv_text(struct buf *b, const char *s)
+{
+    const char *run;
+
+    buf_str(b, "\"");
+    if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
+        buf_str(b, "'");
+    for (run = s; *s; s++) {
+        if (*s != '"')
+            continue;
+        buf_put(b, run, (size_t)(s - run + 1));
+        buf_str(b, "\"");
+        run = s + 1;
+    }
+    buf_put(b, run, (size_t)(s - run));
+    buf_str(b, "\"");
+}
+
+int fw_tax_declaration_export(fw_ctx *ctx, fw_id declaration_id, uint32_t format, char **out, size_t *out_len,
+                              fw_error **err)
+{
+    static const char header[] = "period,version,worker_id,name,id_number,income,cum_income,cum_expense,"
+                                 "cum_deductions,cum_tax,withheld,vat,surcharges\r\n";
+    struct buf b = { NULL, 0, 0, 0 };
+    struct decl d;
+    fw__stmt *s = NULL;
+    cJSON *root = NULL, *lines = NULL, *l;
+    char *name = NULL, *idn = NULL, mname[64], mid[64], m[7][32], row[512];
+    const char *shown_name, *shown_id;
+    int64_t v[7];
+    fw_id w;
+    int rc, i, pii;
+
+    if (!ctx || !out)
+        return fw__error_set(err, FW_EINVAL, NULL, "ctx and out are required");
+    if (format != FW_TAX_EXPORT_CSV && format != FW_TAX_EXPORT_JSON)
+        return fw__error_set(err, FW_EINVAL, "format", "must be FW_TAX_EXPORT_CSV (1) or FW_TAX_EXPORT_JSON (2), "
+                             "got %u", (unsigned)format);
+    if ((rc = fw__authz_require(ctx, "tax.declare_read", err)) != FW_OK ||
+        (rc = decl_read(ctx, declaration_id, &d, err)) != FW_OK)
+        return rc;
+    if (format == FW_TAX_EXPORT_JSON) {
+        if (!(root = cJSON_CreateObject()))
+            return fw__error_nomem(err);
+        fw__json_add_i64(root, "declaration_id", d.id);
+        cJSON_AddStringToObject(root, "period", d.period);
+        fw__json_add_i64(root, "version", d.version);
+        cJSON_AddStringToObject(root, "state", decl_states[d.state]);
+        lines = cJSON_AddArrayToObject(root, "lines");
+    } else {
+        buf_str(&b, header);
+    }
+    if ((rc = fw__db_query(ctx, &s, err,
+                           "SELECT worker_id, income_fen, cum_income_fen, cum_expense_fen, cum_deduction_fen, "
+                           "cum_withheld_fen, iit_fen, vat_fen, city_fen + education_fen + local_fen "
+                           "FROM fw_tax_declaration_line WHERE declaration_id = ? ORDER BY worker_id", "i",
+                           declaration_id)) != FW_OK)
+        goto fail;
+    while ((rc = fw__db_step(s, err)) == FW__ROW) {
+        w = fw__db_col_i64(s, 0);
+        /* income, cum income, cum expense, cum deductions, cum tax, withheld, vat; surcharges below */
+        for (i = 0; i < 7; i++)
+            v[i] = fw__db_col_i64(s, i + 1);
+        name = idn = NULL;
+        rc = fw__party_worker_identity(ctx, w, &name, &idn, NULL);
+        pii = fw__authz_may_see_pii(ctx, w);
+        shown_name = rc != FW_OK ? NULL : pii ? name : fw__mask_name(name, mname, sizeof(mname));
+        shown_id = rc != FW_OK ? NULL : pii ? idn : fw__mask_id_number(idn, mid, sizeof(mid));
+        if (format == FW_TAX_EXPORT_JSON) {
+            static const char *const names[] = { "income_fen", "cum_income_fen", "cum_expense_fen",
+                                                 "cum_deduction_fen", "cum_tax_fen", "withheld_fen", "vat_fen" };
+            if ((l = cJSON_CreateObject())) {
+                fw__json_add_i64(l, "worker_id", w);
+                if (shown_name)
+                    cJSON_AddStringToObject(l, "name", shown_name);
+                else
+                    cJSON_AddNullToObject(l, "name");
+                if (shown_id)
+                    cJSON_AddStringToObject(l, "id_number", shown_id);
+                else
+                    cJSON_AddNullToObject(l, "id_number");
+                for (i = 0; i < 7; i++)
+                    fw__json_add_i64(l, names[i], v[i]);
+                fw__json_add_i64(l, "surcharge_fen", fw__db_col_i64(s, 8));
+                cJSON_AddItemToArray(lines, l);
+            } else {
+                b.nomem = 1;
+            }
+        } else {
+            snprintf(row, sizeof(row), "%s,%lld,%lld,", d.period, (long long)d.version, (long long)w);
+            buf_str(&b, row);
+            csv_text(&b, shown_name ? shown_name : "");
+            buf_str(&b, ",");
+            csv_text(&b, shown_id ? shown_id : "");
+            for (i = 0; i < 7; i++)
+                fw__money_format(v[i], m[i], sizeof(m[i]));
+            snprintf(row, sizeof(row), ",%s,%s,%s,%s,%s,%s,%s,", m[0], m[1], m[2], m[3], m[4], m[5], m[6]);
+            buf_str(&b, row);
+            buf_str(&b, fw__money_format(fw__db_col_i64(s, 8), m[0], sizeof(m[0])));
+            buf_str(&b, "\r\n");
+        }
+        if (name)
+            sodium_memzero(name, strlen(name));
+        if (idn)
+            sodium_memzero(idn, strlen(idn));
+        fw_free(name);
+        fw_free(idn);
+        sodium_memzero(mname, sizeof(mname));
+        if (b.nomem)
+            break;
+    }
+    fw__db_done(s);
+    if (b.nomem)
+        rc = fw__error_nomem(err);
+    else if (rc == FW__DONE)
+        rc = FW_OK;
+    if (rc != FW_OK)
+        goto fail;
+    if (root)
+        return fw__json_out(root, out, out_len, err);
+    *out = b.p;
+    if (out_len)
+        *out_len = b.len;
+    return FW_OK;
+fail:
+    cJSON_Delete(root);
+    free(b.p);
+    return rc;
 }

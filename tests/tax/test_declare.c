@@ -11,6 +11,7 @@
 #include "core/db.h"
 #include "tax/tax.h"
 #include <flexwork/ledger.h>
+#include <flexwork/party.h>
 
 static int64_t day(int y, int m, int d)
 {
@@ -572,8 +573,80 @@ static void platform_certificate_renders_as_html(void **state)
     fw_error_free(err);
 }
 
+/* R-7.7.b: the withholding return: names and ID numbers from the party vault, masked for an
+ * actor who may not see personal data, never stored or audited in clear. */
+static void withholding_return_is_exported(void **state)
+{
+    fw_ctx *ctx = *state;
+    static const char worker_json[] = "{\"name\":\"王五\",\"id_number\":\"110105199003071239\","
+                                      "\"phone\":\"13700000001\",\"bank_card\":\"6222021000000000009\","
+                                      "\"channel\":\"self\"}";
+    fw_error *err = NULL;
+    fw_id w = 0, id;
+    int64_t audits;
+    char *out = NULL, *keep;
+    size_t len = 0;
+
+    assert_rc(fw_party_worker_register(ctx, worker_json, strlen(worker_json), &w, &err), FW_OK, &err);
+    withhold(ctx, w, "a", 2000000, day(2026, 3, 5));
+    withhold(ctx, 5000, "b", 300000, day(2026, 3, 6));       /* no party record */
+    id = build(ctx, "2026-03");
+    audits = q(ctx, "SELECT COUNT(*) FROM fw_audit");
+
+    /* the tax agent sees the names and ID numbers */
+    test_actor(ctx, FW_ROLE_TAX_AGENT, 0);
+    assert_rc(fw_tax_declaration_export(ctx, id, FW_TAX_EXPORT_CSV, &out, &len, &err), FW_OK, &err);
+    assert_string_equal(out, "period,version,worker_id,name,id_number,income,cum_income,cum_expense,cum_deductions,cum_tax,withheld,vat,surcharges\r\n"
+                             "2026-03,1,1,\"王五\",\"110105199003071239\",20000.00,20000.00,4000.00,5000.00,"
+                             "330.00,330.00,0.00,0.00\r\n"
+                             "2026-03,1,5000,\"\",\"\",3000.00,3000.00,600.00,5000.00,0.00,0.00,0.00,0.00\r\n");
+    assert_int_equal(len, strlen(out));
+    fw_free(out);
+    assert_rc(fw_tax_declaration_export(ctx, id, FW_TAX_EXPORT_JSON, &out, NULL, &err), FW_OK, &err);
+    assert_string_equal(out, "{\"declaration_id\":1,\"period\":\"2026-03\",\"version\":1,\"state\":\"draft\",\"lines\":["
+                             "{\"worker_id\":1,\"name\":\"王五\",\"id_number\":\"110105199003071239\",\"income_fen\":2000000,"
+                             "\"cum_income_fen\":2000000,\"cum_expense_fen\":400000,\"cum_deduction_fen\":500000,"
+                             "\"cum_tax_fen\":33000,\"withheld_fen\":33000,\"vat_fen\":0,\"surcharge_fen\":0},"
+                             "{\"worker_id\":5000,\"name\":null,\"id_number\":null,\"income_fen\":300000,\"cum_income_fen\":300000,\"cum_expense_fen\":60000,\"cum_deduction_fen\":500000,\"cum_tax_fen\":0,\"withheld_fen\":0,\"vat_fen\":0,\"surcharge_fen\":0}]}");
+    fw_free(out);
+    /* finance staff see them masked */
+    test_actor(ctx, FW_ROLE_FINANCE, 0);
+    assert_rc(fw_tax_declaration_export(ctx, id, FW_TAX_EXPORT_CSV, &out, NULL, &err), FW_OK, &err);
+    assert_string_equal(out, "period,version,worker_id,name,id_number,income,cum_income,cum_expense,cum_deductions,cum_tax,withheld,vat,surcharges\r\n"
+                             "2026-03,1,1,\"王*\",\"110***********1239\",20000.00,20000.00,4000.00,5000.00,"
+                             "330.00,330.00,0.00,0.00\r\n"
+                             "2026-03,1,5000,\"\",\"\",3000.00,3000.00,600.00,5000.00,0.00,0.00,0.00,0.00\r\n");
+    fw_free(out);
+    assert_rc(fw_tax_declaration_export(ctx, id, FW_TAX_EXPORT_JSON, &out, NULL, &err), FW_OK, &err);
+    assert_string_equal(out, "{\"declaration_id\":1,\"period\":\"2026-03\",\"version\":1,\"state\":\"draft\",\"lines\":["
+                             "{\"worker_id\":1,\"name\":\"王*\",\"id_number\":\"110***********1239\",\"income_fen\":2000000,"
+                             "\"cum_income_fen\":2000000,\"cum_expense_fen\":400000,\"cum_deduction_fen\":500000,"
+                             "\"cum_tax_fen\":33000,\"withheld_fen\":33000,\"vat_fen\":0,\"surcharge_fen\":0},"
+                             "{\"worker_id\":5000,\"name\":null,\"id_number\":null,\"income_fen\":300000,\"cum_income_fen\":300000,\"cum_expense_fen\":60000,\"cum_deduction_fen\":500000,\"cum_tax_fen\":0,\"withheld_fen\":0,\"vat_fen\":0,\"surcharge_fen\":0}]}");
+    fw_free(out);
+
+    /* refusals leave the output untouched */
+    keep = out = (char *)"untouched";
+    assert_int_equal(fw_tax_declaration_export(ctx, id, 3, &out, NULL, &err), FW_EINVAL);
+    assert_string_equal(fw_error_message(err), "format: must be FW_TAX_EXPORT_CSV (1) or FW_TAX_EXPORT_JSON (2), got 3");
+    fw_error_free(err);
+    err = NULL;
+    assert_int_equal(fw_tax_declaration_export(ctx, 99, FW_TAX_EXPORT_CSV, &out, NULL, &err), FW_ENOTFOUND);
+    fw_error_free(err);
+    err = NULL;
+    test_actor(ctx, FW_ROLE_WORKER, w);
+    assert_int_equal(fw_tax_declaration_export(ctx, id, FW_TAX_EXPORT_CSV, &out, NULL, &err), FW_EPERM);
+    fw_error_free(err);
+    assert_ptr_equal(out, keep);
+    /* nothing written; no personal data in clear anywhere */
+    assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_audit"), audits);
+    assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_audit WHERE detail LIKE '%王五%' OR detail LIKE '%110105199003071239%'"), 0);
+    assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_tax_declaration_line WHERE worker_id = 1"), 1);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, test_setup_admin, test_teardown_ctx)
 TEST_MAIN(T(declaration_is_built_from_the_period_records), T(declaration_states_and_versions), T(unauthorised_workers_are_not_declared),
           T(declaration_through_the_provider), T(withheld_tax_is_paid), T(paid_tax_is_posted_once),
           T(certificates_are_stored_and_downloaded), T(platform_certificate_is_signed_and_verifies),
-          T(platform_certificate_renders_as_html))
+          T(platform_certificate_renders_as_html),
+          T(withholding_return_is_exported))
