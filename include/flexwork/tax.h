@@ -56,6 +56,10 @@ typedef struct fw_tax_calc fw_tax_calc;
 #define FW_TAX_PAY_PAID    2
 #define FW_TAX_PAY_FAILED  3
 
+/* Kinds of declaration. */
+#define FW_TAX_DECL_KIND_WITHHOLDING   1  /**< the monthly withholding declaration (period "YYYY-MM") */
+#define FW_TAX_DECL_KIND_INCOME_REPORT 2  /**< the quarterly income report, Decree 810 (period "YYYY-Qn") */
+
 /* Formats of fw_tax_declaration_export(). */
 #define FW_TAX_EXPORT_CSV  1   /**< RFC 4180, CRLF, amounts in yuan */
 #define FW_TAX_EXPORT_JSON 2   /**< amounts in fen */
@@ -297,6 +301,19 @@ FW_EXTERN(int) fw_tax_warnings(fw_ctx *ctx, fw_id worker_id, char **out_json, si
  */
 FW_EXTERN(int) fw_tax_declaration_build(fw_ctx *ctx, const char *period, fw_id *out_id,
                                         fw_error **err);
+
+/**
+ * Builds the quarterly information report of State Council Decree 810 art. 4 (互联网平台企业涉税
+ * 信息报送规定): per worker the income of the CST quarter's three months, summed from the
+ * withholding records, as a declaration of kind FW_TAX_DECL_KIND_INCOME_REPORT and period
+ * "YYYY-Qn". It then follows the declaration's states and functions (submit, resolve, get,
+ * latest versions and amendments, fw_tax_declaration_export()); it carries no tax to pay
+ * (fw_tax_pay() refuses it) and needs no tax-agency authorisation to submit.
+ * @param quarter  "YYYY-Q1" .. "YYYY-Q4".
+ * @return FW_OK; FW_EINVAL for a bad quarter (path "quarter"); FW_ESTATE while a version of the
+ *         quarter is submitted and unanswered; FW_EPERM. On failure the store is unchanged.
+ */
+FW_EXTERN(int) fw_tax_income_report_build(fw_ctx *ctx, const char *quarter, fw_id *out_id, fw_error **err);
 
 /**
  * Submits a draft through the tax provider's declare callback. With an answer

@@ -62,7 +62,7 @@ static int audit_simple(fw_ctx *ctx, const char *action, const char *entity, fw_
 struct decl {
     fw_id id, supersedes;
     char period[8];
-    int64_t version, state, workers, gross, income, iit, vat, surcharge;
+    int64_t version, state, workers, gross, income, iit, vat, surcharge, kind;
 };
 
 static int decl_read(fw_ctx *ctx, fw_id id, struct decl *d, fw_error **err)
@@ -72,7 +72,7 @@ static int decl_read(fw_ctx *ctx, fw_id id, struct decl *d, fw_error **err)
 
     if ((rc = fw__db_query(ctx, &s, err,
                            "SELECT period, version, state, supersedes_id, workers, gross_fen, income_fen, iit_fen, "
-                           "vat_fen, surcharge_fen FROM fw_tax_declaration WHERE id = ?", "i", id)) != FW_OK)
+                           "vat_fen, surcharge_fen, kind FROM fw_tax_declaration WHERE id = ?", "i", id)) != FW_OK)
         return rc;
     rc = fw__db_step(s, err);
     if (rc == FW__ROW) {
@@ -87,6 +87,7 @@ static int decl_read(fw_ctx *ctx, fw_id id, struct decl *d, fw_error **err)
         d->iit = fw__db_col_i64(s, 7);
         d->vat = fw__db_col_i64(s, 8);
         d->surcharge = fw__db_col_i64(s, 9);
+        d->kind = fw__db_col_i64(s, 10);
     }
     fw__db_done(s);
     if (rc == FW__DONE)
@@ -95,7 +96,7 @@ static int decl_read(fw_ctx *ctx, fw_id id, struct decl *d, fw_error **err)
 }
 
 /* Copies the period's per-worker sums, with each worker's year-to-date figures at the last record. */
-static int build_lines(fw_ctx *ctx, fw_id decl, const char *period, fw_error **err)
+static int build_lines(fw_ctx *ctx, fw_id decl, char months[3][8], fw_error **err)
 {
     fw__stmt *s = NULL;
     int rc;
@@ -103,7 +104,8 @@ static int build_lines(fw_ctx *ctx, fw_id decl, const char *period, fw_error **e
     if ((rc = fw__db_query(ctx, &s, err,
                            "SELECT worker_id, COUNT(*), SUM(gross_fen), SUM(income_fen), SUM(iit_fen), SUM(vat_fen), "
                            "SUM(city_fen), SUM(education_fen), SUM(local_fen), MAX(id) FROM fw_tax_withholding "
-                           "WHERE period = ? GROUP BY worker_id ORDER BY worker_id", "t", period)) != FW_OK)
+                           "WHERE period IN (?, ?, ?) GROUP BY worker_id ORDER BY worker_id", "ttt", months[0],
+                           months[1], months[2])) != FW_OK)
         return rc;
     while ((rc = fw__db_step(s, err)) == FW__ROW) {
         rc = fw__db_exec(ctx, err,
@@ -134,7 +136,8 @@ static int build_lines(fw_ctx *ctx, fw_id decl, const char *period, fw_error **e
                        "i", decl);
 }
 
-int fw_tax_declaration_build(fw_ctx *ctx, const char *period, fw_id *out_id, fw_error **err)
+static int decl_build(fw_ctx *ctx, const char *period, int64_t kind, char months[3][8], fw_id *out_id,
+                      fw_error **err)
 {
     fw__stmt *s = NULL;
     fw_id prev = 0, id = 0;
@@ -142,10 +145,6 @@ int fw_tax_declaration_build(fw_ctx *ctx, const char *period, fw_id *out_id, fw_
     cJSON *d;
     int rc;
 
-    if (!ctx || !out_id)
-        return fw__error_set(err, FW_EINVAL, NULL, "ctx and out_id are required");
-    if ((rc = fw__authz_require(ctx, "tax.declare", err)) != FW_OK || (rc = check_period(period, err)) != FW_OK)
-        return rc;
     if ((rc = fw__tx_begin(ctx, err)) != FW_OK)
         return rc;
     rc = fw__db_query(ctx, &s, err, "SELECT id, version, state FROM fw_tax_declaration WHERE period = ? "
@@ -168,23 +167,61 @@ int fw_tax_declaration_build(fw_ctx *ctx, const char *period, fw_id *out_id, fw_
     if (rc == FW_OK)
         rc = fw__db_exec(ctx, err,
                          "INSERT INTO fw_tax_declaration(period, version, state, supersedes_id, workers, gross_fen, "
-                         "income_fen, iit_fen, vat_fen, surcharge_fen, created_ms, updated_ms) "
-                         "VALUES(?, ?, ?, NULLIF(?, 0), 0, 0, 0, 0, 0, 0, ?, ?)",
-                         "tiiiii", period, version + 1, (int64_t)FW_TAX_DECL_DRAFT, prev, now, now);
+                         "income_fen, iit_fen, vat_fen, surcharge_fen, created_ms, updated_ms, kind) "
+                         "VALUES(?, ?, ?, NULLIF(?, 0), 0, 0, 0, 0, 0, 0, ?, ?, ?)",
+                         "tiiiiii", period, version + 1, (int64_t)FW_TAX_DECL_DRAFT, prev, now, now, kind);
     if (rc == FW_OK) {
         id = fw__db_last_id(ctx);
-        rc = build_lines(ctx, id, period, err);
+        rc = build_lines(ctx, id, months, err);
     }
     if (rc == FW_OK) {
         d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "period", period);
+        cJSON_AddStringToObject(d, "kind", kind == FW_TAX_DECL_KIND_INCOME_REPORT ? "income_report" : "withholding");
         fw__json_add_i64(d, "version", version + 1);
         fw__json_add_i64(d, "supersedes_id", prev);
-        rc = audit_simple(ctx, "tax.declaration.build", "tax_declaration", id, d, err);
+        rc = audit_simple(ctx, kind == FW_TAX_DECL_KIND_INCOME_REPORT ? "tax.report.build" : "tax.declaration.build", "tax_declaration", id, d, err);
     }
     if ((rc = fw__tx_end(ctx, rc, err)) == FW_OK)
         *out_id = id;
     return rc;
+}
+
+int fw_tax_declaration_build(fw_ctx *ctx, const char *period, fw_id *out_id, fw_error **err)
+{
+    char months[3][8];
+    int rc, i;
+
+    if (!ctx || !out_id)
+        return fw__error_set(err, FW_EINVAL, NULL, "ctx and out_id are required");
+    if ((rc = fw__authz_require(ctx, "tax.declare", err)) != FW_OK || (rc = check_period(period, err)) != FW_OK)
+        return rc;
+    for (i = 0; i < 3; i++)
+        snprintf(months[i], sizeof(months[i]), "%s", period);
+    return decl_build(ctx, period, FW_TAX_DECL_KIND_WITHHOLDING, months, out_id, err);
+}
+
+/*
+ * The quarterly information report of State Council Decree 810 art. 4: the workers' income of a
+ * CST quarter, from the same withholding records, filed in the month after the quarter ends.
+ */
+int fw_tax_income_report_build(fw_ctx *ctx, const char *quarter, fw_id *out_id, fw_error **err)
+{
+    char months[3][8];
+    int rc, y = 0, q = 0, i;
+    char tail = 0;
+
+    if (!ctx || !out_id)
+        return fw__error_set(err, FW_EINVAL, NULL, "ctx and out_id are required");
+    if ((rc = fw__authz_require(ctx, "tax.declare", err)) != FW_OK)
+        return rc;
+    if (!quarter || strlen(quarter) != 7 || sscanf(quarter, "%4d-Q%1d%c", &y, &q, &tail) != 2 || y < 1970 ||
+        q < 1 || q > 4)
+        return fw__error_set(err, FW_EINVAL, "quarter", "must be a quarter \"YYYY-Qn\" (n 1..4), got \"%s\"",
+                             quarter ? quarter : "(null)");
+    for (i = 0; i < 3; i++)
+        snprintf(months[i], sizeof(months[i]), "%04u-%02u", (unsigned)y % 10000u, (unsigned)((q - 1) * 3 + i + 1) % 100u);
+    return decl_build(ctx, quarter, FW_TAX_DECL_KIND_INCOME_REPORT, months, out_id, err);
 }
 
 static cJSON *decl_json(fw_ctx *ctx, const struct decl *d, fw_error **err, int *rc)
@@ -197,6 +234,7 @@ static cJSON *decl_json(fw_ctx *ctx, const struct decl *d, fw_error **err, int *
     if (!o)
         return NULL;
     fw__json_add_i64(o, "id", d->id);
+    cJSON_AddStringToObject(o, "kind", d->kind == FW_TAX_DECL_KIND_INCOME_REPORT ? "income_report" : "withholding");
     cJSON_AddStringToObject(o, "period", d->period);
     fw__json_add_i64(o, "version", d->version);
     cJSON_AddStringToObject(o, "state", decl_states[d->state]);
@@ -382,7 +420,7 @@ int fw_tax_declaration_submit(fw_ctx *ctx, fw_id declaration_id, fw_error **err)
                            (long long)declaration_id, decl_states[d.state]);
         goto done;
     }
-    if ((rc = check_authorisations(ctx, &d, err)) != FW_OK)
+    if (d.kind == FW_TAX_DECL_KIND_WITHHOLDING && (rc = check_authorisations(ctx, &d, err)) != FW_OK)
         goto done;
     rc = fw__db_exec(ctx, err, "UPDATE fw_tax_declaration SET state = ?, updated_ms = ? WHERE id = ?", "iii",
                      (int64_t)FW_TAX_DECL_SUBMITTED, fw_ctx_now(ctx), declaration_id);
@@ -536,6 +574,9 @@ static int pay_work(fw_ctx *ctx, fw_id declaration_id, fw_id *out_id, fw_error *
 
     if ((rc = decl_read(ctx, declaration_id, &d, err)) != FW_OK)
         return rc;
+    if (d.kind != FW_TAX_DECL_KIND_WITHHOLDING)
+        return fw__error_set(err, FW_ESTATE, "declaration_id", "declaration %lld is an income information "
+                             "report; tax is paid under the month's withholding declaration", (long long)declaration_id);
     if (d.state != FW_TAX_DECL_ACCEPTED)
         return fw__error_set(err, FW_ESTATE, "declaration_id", "declaration %lld is %s; withheld tax is paid "
                              "under an accepted declaration", (long long)declaration_id, decl_states[d.state]);

@@ -644,9 +644,68 @@ static void withholding_return_is_exported(void **state)
     assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_tax_declaration_line WHERE worker_id = 1"), 1);
 }
 
+/* Decree 810 art. 4: the quarterly income report sums the quarter's three months per worker, goes
+ * through draft -> submitted -> accepted like a declaration, exports, and carries no tax to pay. */
+static void quarterly_income_report(void **state)
+{
+    fw_ctx *ctx = *state;
+    struct fw__tax_result r;
+    fw_error *err = NULL;
+    fw_id id = 0, pay = 0, again = 0, monthly;
+    char *out = NULL;
+
+    withhold(ctx, 7, "a", 2000000, day(2026, 1, 5));
+    withhold(ctx, 7, "b", 2000000, day(2026, 3, 5));
+    withhold(ctx, 7, "c", 1000000, day(2026, 4, 1));          /* Q2: not in the report */
+    assert_rc(fw__tax_withhold(ctx, 9, "d", 300000, day(2026, 2, 6), &r, &err), FW_OK, &err); /* unauthorised */
+    monthly = build(ctx, "2026-03");
+    assert_int_equal(fw_tax_income_report_build(ctx, "2026-Q5", &id, &err), FW_EINVAL);
+    assert_string_equal(fw_error_message(err), "quarter: must be a quarter \"YYYY-Qn\" (n 1..4), got \"2026-Q5\"");
+    fw_error_free(err);
+    err = NULL;
+    assert_int_equal(fw_tax_income_report_build(ctx, "2026-03", &id, &err), FW_EINVAL);
+    fw_error_free(err);
+    err = NULL;
+    assert_int_equal(id, 0);
+    assert_rc(fw_tax_income_report_build(ctx, "2026-Q1", &id, &err), FW_OK, &err);
+    assert_int_equal(id, monthly + 1);
+    out = get(ctx, id);
+    assert_non_null(strstr(out, "{\"id\":2,\"kind\":\"income_report\",\"period\":\"2026-Q1\",\"version\":1,"
+                                "\"state\":\"draft\""));
+    assert_non_null(strstr(out, "\"totals\":{\"workers\":2,\"gross_fen\":4300000,\"income_fen\":4300000,"));
+    assert_non_null(strstr(out, "{\"worker_id\":7,\"records\":2,\"gross_fen\":4000000,\"income_fen\":4000000,"));
+    fw_free(out);
+    out = get(ctx, monthly);
+    assert_non_null(strstr(out, "{\"id\":1,\"kind\":\"withholding\",\"period\":\"2026-03\""));
+    fw_free(out);
+    assert_rc(fw_tax_declaration_export(ctx, id, FW_TAX_EXPORT_CSV, &out, NULL, &err), FW_OK, &err);
+    assert_non_null(strstr(out, "\r\n2026-Q1,1,7,\"\",\"\",40000.00,"));
+    assert_non_null(strstr(out, "\r\n2026-Q1,1,9,\"\",\"\",3000.00,"));
+    fw_free(out);
+    /* filed by hand; the report needs no tax-agency authorisation (worker 9 has none) */
+    assert_rc(fw_tax_declaration_submit(ctx, id, &err), FW_OK, &err);
+    assert_int_equal(fw_tax_income_report_build(ctx, "2026-Q1", &again, &err), FW_ESTATE);
+    fw_error_free(err);
+    err = NULL;
+    assert_rc(fw_tax_declaration_resolve(ctx, id, "{\"status\":\"accepted\",\"receipt_no\":\"Q-1\"}", (size_t)-1,
+                                         &err), FW_OK, &err);
+    assert_int_equal(q(ctx, "SELECT state FROM fw_tax_declaration WHERE id = 2"), FW_TAX_DECL_ACCEPTED);
+    /* it pays nothing and changes nothing */
+    assert_int_equal(fw_tax_pay(ctx, id, "q", &pay, &err), FW_ESTATE);
+    assert_string_equal(fw_error_message(err), "declaration_id: declaration 2 is an income information report; tax is "
+                                                "paid under the month's withholding declaration");
+    fw_error_free(err);
+    assert_int_equal(pay, 0);
+    assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_tax_payment"), 0);
+    /* the month is not closed by the quarter's report: the monthly declaration stays a draft */
+    assert_int_equal(q(ctx, "SELECT state FROM fw_tax_declaration WHERE id = 1"), FW_TAX_DECL_DRAFT);
+    assert_int_equal(q(ctx, "SELECT COUNT(*) FROM fw_audit WHERE action = 'tax.report.build'"), 1);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, test_setup_admin, test_teardown_ctx)
 TEST_MAIN(T(declaration_is_built_from_the_period_records), T(declaration_states_and_versions), T(unauthorised_workers_are_not_declared),
           T(declaration_through_the_provider), T(withheld_tax_is_paid), T(paid_tax_is_posted_once),
           T(certificates_are_stored_and_downloaded), T(platform_certificate_is_signed_and_verifies),
           T(platform_certificate_renders_as_html),
-          T(withholding_return_is_exported))
+          T(withholding_return_is_exported),
+          T(quarterly_income_report))
