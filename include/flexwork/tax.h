@@ -386,10 +386,14 @@ FW_EXTERN(int) fw_tax_declaration_latest(fw_ctx *ctx, const char *period, fw_id 
  * Pays the tax withheld under an accepted declaration: a payment (IIT, VAT, surcharges from
  * the declaration's totals) is recorded PENDING and sent through the tax provider's pay
  * callback; an answer {"status":"paid","bank_ref"} or {"status":"failed","reason"} settles
- * it, otherwise fw_tax_payment_resolve() does. Idempotent by key. Audited.
+ * it, otherwise fw_tax_payment_resolve() does. Idempotent by key. Audited. When the payment
+ * becomes PAID the ledger entry "tax.paid" is posted in the same transaction (R-7.8): debit the
+ * platform's iit_withheld, vat_payable and surcharges_payable, credit bank_clearing; a failed
+ * payment posts nothing.
  * @param idem_key  idempotency key (1..255 bytes).
- * @return FW_OK; FW_ENOTFOUND; FW_ESTATE unless the declaration is ACCEPTED, or when it already
- *         has a pending or paid payment; FW_ECONFLICT for a key reused with another request;
+ * @return FW_OK; FW_ENOTFOUND; FW_ESTATE unless the declaration is an ACCEPTED withholding
+ *         declaration (an income report is refused), or when it already has a pending or paid
+ *         payment; FW_ECONFLICT for a key reused with another request;
  *         FW_EPERM.
  */
 FW_EXTERN(int) fw_tax_pay(fw_ctx *ctx, fw_id declaration_id, const char *idem_key, fw_id *out_id,
@@ -397,7 +401,8 @@ FW_EXTERN(int) fw_tax_pay(fw_ctx *ctx, fw_id declaration_id, const char *idem_ke
 
 /**
  * Settles a pending payment: {"status":"paid","bank_ref":"..."} or
- * {"status":"failed","reason":"..."}. Audited.
+ * {"status":"failed","reason":"..."}. Audited. "paid" posts the "tax.paid" ledger entry (see
+ * fw_tax_pay()); "failed" posts nothing.
  * @return FW_OK; FW_EINVAL naming the field; FW_ENOTFOUND; FW_ESTATE unless PENDING; FW_EPERM.
  */
 FW_EXTERN(int) fw_tax_payment_resolve(fw_ctx *ctx, fw_id payment_id, const char *json,
