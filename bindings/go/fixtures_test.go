@@ -1,6 +1,7 @@
 package flexwork
 
 import (
+	"fmt"
 	"testing"
 )
 
@@ -153,4 +154,46 @@ func (p *parties) activeWorker(enterprise int64, name, idNumber string) int64 {
 	}
 	must(p.t, p.ctx.PartyWorkerActivate(w))
 	return w
+}
+
+// idNumber is a valid resident ID number (born 1990-01-01) distinct for each seq < 1000.
+func idNumber(seq int) string {
+	body := fmt.Sprintf("11010519900101%03d", seq%1000)
+	weights := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+	sum := 0
+	for i, w := range weights {
+		sum += int(body[i]-'0') * w
+	}
+	return body + string("10X98765432"[sum%11])
+}
+
+// authorisedWorkers registers workers 1..max(wanted) on a fresh store and gives the wanted
+// ones a tax-agency authorisation in force (R-5.3), so that tax declarations naming them may
+// be submitted.
+func authorisedWorkers(t *testing.T, ctx *Context, wanted ...int64) {
+	t.Helper()
+	p := newParties(t, ctx)
+	var max int64
+	want := map[int64]bool{}
+	for _, w := range wanted {
+		want[w] = true
+		if w > max {
+			max = w
+		}
+	}
+	for seq := int64(1); seq <= max; seq++ {
+		w, err := ctx.PartyWorkerRegister(workerRecord(fmt.Sprintf("工人%d", seq), idNumber(int(seq))))
+		must(t, err)
+		if w != seq || !want[w] {
+			continue
+		}
+		_, err = ctx.PartyWorkerVerify(w, "")
+		must(t, err)
+		must(t, ctx.PartyWorkerReview(w, `{"decision":"approve"}`))
+		id := p.create(map[string]interface{}{"template_id": p.tax, "worker_id": w})
+		must(t, ctx.ContractSend(id))
+		if st := p.sign(RoleWorker, w, id); st != ContractSigned {
+			t.Fatalf("state %d", st)
+		}
+	}
 }

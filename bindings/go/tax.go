@@ -14,20 +14,24 @@ import (
 
 // Constants of include/flexwork/tax.h. Values are pinned.
 const (
-	TaxMethodAuto         = C.FW_TAX_METHOD_AUTO
-	TaxMethodCumulative   = C.FW_TAX_METHOD_CUMULATIVE
-	TaxMethodPerPayment   = C.FW_TAX_METHOD_PER_PAYMENT
-	TaxBusinessIndividual = C.FW_TAX_BUSINESS_INDIVIDUAL
-	TaxRecordWithholding  = C.FW_TAX_RECORD_WITHHOLDING
-	TaxRecordReversal     = C.FW_TAX_RECORD_REVERSAL
-	TaxDeclDraft          = C.FW_TAX_DECL_DRAFT
-	TaxDeclSubmitted      = C.FW_TAX_DECL_SUBMITTED
-	TaxDeclAccepted       = C.FW_TAX_DECL_ACCEPTED
-	TaxDeclRejected       = C.FW_TAX_DECL_REJECTED
-	TaxDeclSuperseded     = C.FW_TAX_DECL_SUPERSEDED
-	TaxPayPending         = C.FW_TAX_PAY_PENDING
-	TaxPayPaid            = C.FW_TAX_PAY_PAID
-	TaxPayFailed          = C.FW_TAX_PAY_FAILED
+	TaxMethodAuto           = C.FW_TAX_METHOD_AUTO
+	TaxMethodCumulative     = C.FW_TAX_METHOD_CUMULATIVE
+	TaxMethodPerPayment     = C.FW_TAX_METHOD_PER_PAYMENT
+	TaxBusinessIndividual   = C.FW_TAX_BUSINESS_INDIVIDUAL
+	TaxRecordWithholding    = C.FW_TAX_RECORD_WITHHOLDING
+	TaxRecordReversal       = C.FW_TAX_RECORD_REVERSAL
+	TaxDeclDraft            = C.FW_TAX_DECL_DRAFT
+	TaxDeclSubmitted        = C.FW_TAX_DECL_SUBMITTED
+	TaxDeclAccepted         = C.FW_TAX_DECL_ACCEPTED
+	TaxDeclRejected         = C.FW_TAX_DECL_REJECTED
+	TaxDeclSuperseded       = C.FW_TAX_DECL_SUPERSEDED
+	TaxPayPending           = C.FW_TAX_PAY_PENDING
+	TaxPayPaid              = C.FW_TAX_PAY_PAID
+	TaxPayFailed            = C.FW_TAX_PAY_FAILED
+	TaxDeclKindWithholding  = C.FW_TAX_DECL_KIND_WITHHOLDING
+	TaxDeclKindIncomeReport = C.FW_TAX_DECL_KIND_INCOME_REPORT
+	TaxExportCSV            = C.FW_TAX_EXPORT_CSV
+	TaxExportJSON           = C.FW_TAX_EXPORT_JSON
 )
 
 // TaxCalc is a tax calculator for one date (fw_tax_calc): the rules in force then, the
@@ -788,6 +792,76 @@ func (c *Context) TaxCertificateRender(certificateID int64) (string, error) {
 	var out outText
 	var e *C.fw_error
 	rc := C.fw_tax_certificate_render(h, C.fw_id(certificateID), &out.p, &out.n, &e)
+	runtime.KeepAlive(c)
+	if err := check(rc, e); err != nil {
+		return "", err
+	}
+	return string(out.take()), nil
+}
+
+// TaxIncomeReportBuild binds fw_tax_income_report_build: builds the quarterly information
+// report of State Council Decree 810 art. 4 (互联网平台企业涉税 信息报送规定): per worker the income of the
+// CST quarter's three months, summed from the withholding records, as a declaration of kind
+// FW_TAX_DECL_KIND_INCOME_REPORT and period "YYYY-Qn". It then follows the declaration's states
+// and functions (submit, resolve, get, latest versions and amendments,
+// fw_tax_declaration_export()); it carries no tax to pay (fw_tax_pay() refuses it) and needs no
+// tax-agency authorisation to submit. Errors: ErrInvalid for a bad quarter (path "quarter");
+// ErrState while a version of the quarter is submitted and unanswered; ErrPerm. On failure the
+// store is unchanged.
+func (c *Context) TaxIncomeReportBuild(quarter string) (int64, error) {
+	h, err := c.handle()
+	if err != nil {
+		return 0, err
+	}
+	cQuarter := cText(quarter)
+	defer free(cQuarter)
+	var out C.fw_id
+	var e *C.fw_error
+	rc := C.fw_tax_income_report_build(h, cQuarter, &out, &e)
+	runtime.KeepAlive(c)
+	if err := check(rc, e); err != nil {
+		return 0, err
+	}
+	return int64(out), nil
+}
+
+// TaxDeclarationExport binds fw_tax_declaration_export: the withholding return of a declaration
+// (扣缴申报表): one line per worker with the worker's name and ID number, the period's income, the
+// year-to-date income, expense, deductions, tax and the tax withheld in the period. Names and
+// ID numbers are read from the party module's vault and masked (张*, 110***********002X) unless
+// the actor may see the worker's personal data (admin, reviewer, tax agent, system, the
+// worker); they are written nowhere. A worker whose identity was erased or is not on record
+// gets empty (CSV) / null (JSON) name and ID number. Errors: ErrInvalid for another format
+// (path "format"); ErrNotFound; ErrPerm; ErrNoMem.; the store is never changed.
+func (c *Context) TaxDeclarationExport(declarationID int64, format uint32) (string, error) {
+	h, err := c.handle()
+	if err != nil {
+		return "", err
+	}
+	var out outText
+	var e *C.fw_error
+	rc := C.fw_tax_declaration_export(h, C.fw_id(declarationID), C.uint32_t(format), &out.p, &out.n, &e)
+	runtime.KeepAlive(c)
+	if err := check(rc, e); err != nil {
+		return "", err
+	}
+	return string(out.take()), nil
+}
+
+// TaxCertificateRenderHTML binds fw_tax_certificate_render_html: the same certificate as a
+// self-contained HTML page (UTF-8, one table of the fields, amounts in yuan). Every value is
+// HTML-escaped (& < > " '), so a receipt or bank reference from a provider cannot inject
+// markup. The page is a rendering: what verifies is the downloaded document. Errors: ErrInvalid
+// without out_html; ErrNotFound; ErrState for a certificate not issued by the platform; ErrPerm
+// (workers render only their own); ErrNoMem.
+func (c *Context) TaxCertificateRenderHTML(certificateID int64) (string, error) {
+	h, err := c.handle()
+	if err != nil {
+		return "", err
+	}
+	var out outText
+	var e *C.fw_error
+	rc := C.fw_tax_certificate_render_html(h, C.fw_id(certificateID), &out.p, &out.n, &e)
 	runtime.KeepAlive(c)
 	if err := check(rc, e); err != nil {
 		return "", err

@@ -216,6 +216,7 @@ func TestTaxWithholdingRecordedAndIdempotent(t *testing.T) {
 // R-7.7.b-c, R-7.8: declaration, payment and the platform's signed certificate.
 func TestTaxDeclarationPaymentCertificate(t *testing.T) {
 	ctx := openAdmin(t, &testClock{ms: clockStart})
+	authorisedWorkers(t, ctx, 7, 9)
 	steps := []struct {
 		worker int64
 		ref    string
@@ -309,6 +310,7 @@ func TestTaxDeclarationPaymentCertificate(t *testing.T) {
 // R-7.7.b-c: the tax bureau through a Go provider.
 func TestTaxProvider(t *testing.T) {
 	ctx := openAdmin(t, &testClock{ms: clockStart})
+	authorisedWorkers(t, ctx, 9)
 	_, err := ctx.TaxCertificateQuery(7, "2026-03")
 	wantError(t, err, ErrPending, "", "")
 	var certReq []byte
@@ -432,4 +434,47 @@ func TestTaxCalcLifetime(t *testing.T) {
 	must(t, calc.Close())
 	_, err = TaxCalcNew(ctx, 0)
 	wantError(t, err, ErrState, "", "")
+}
+
+// R-7.7.b: the withholding return with names, the quarterly income report, the HTML rendering.
+func TestTaxReturnIncomeReportHTML(t *testing.T) {
+	ctx := openAdmin(t, &testClock{ms: clockStart})
+	authorisedWorkers(t, ctx, 9)
+	_, err := ctx.TaxWithhold(9, "d", 10100000, taxDay(t, 2026, 3, 21))
+	must(t, err)
+	decl, err := ctx.TaxDeclarationBuild("2026-03")
+	must(t, err)
+	csv, err := ctx.TaxDeclarationExport(decl, TaxExportCSV)
+	must(t, err)
+	if !strings.Contains(csv, `2026-03,1,9,"工人9","`+idNumber(9)+`",100000.00,100000.00,20000.00,5000.00,4980.00,4980.00,1000.00,60.00`) {
+		t.Fatalf("return %s", csv)
+	}
+	js, err := ctx.TaxDeclarationExport(decl, TaxExportJSON)
+	must(t, err)
+	if m := object(t, []byte(js)); num(t, m, "lines", 0, "withheld_fen") != 498000 || str(t, m, "lines", 0, "name") != "工人9" {
+		t.Fatalf("return %s", js)
+	}
+	_, err = ctx.TaxDeclarationExport(decl, 9)
+	wantError(t, err, ErrInvalid, "format", "")
+	report, err := ctx.TaxIncomeReportBuild("2026-Q1")
+	must(t, err)
+	out, err := ctx.TaxDeclarationGet(report)
+	must(t, err)
+	if m := object(t, out); str(t, m, "kind") != "income_report" || num(t, m, "totals", "income_fen") != 10000000 {
+		t.Fatalf("report %s", out)
+	}
+	_, err = ctx.TaxIncomeReportBuild("2026-Q5")
+	wantError(t, err, ErrInvalid, "quarter", `quarter: must be a quarter "YYYY-Qn" (n 1..4), got "2026-Q5"`)
+	must(t, ctx.TaxDeclarationSubmit(decl))
+	must(t, ctx.TaxDeclarationResolve(decl, `{"status":"accepted","receipt_no":"R<&>"}`))
+	pay, err := ctx.TaxPay(decl, "k")
+	must(t, err)
+	must(t, ctx.TaxPaymentResolve(pay, `{"status":"paid","bank_ref":"B-9"}`))
+	cert, err := ctx.TaxCertificateIssue(9, "2026-03")
+	must(t, err)
+	html, err := ctx.TaxCertificateRenderHTML(cert)
+	must(t, err)
+	if !strings.Contains(html, "R&lt;&amp;&gt;") || strings.Contains(html, "R<&>") {
+		t.Fatalf("html %s", html)
+	}
 }

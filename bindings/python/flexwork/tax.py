@@ -13,7 +13,9 @@ from .context import Context, Handle, ModuleAPI
 __all__ = ["Tax", "TaxCalc", "TAX_METHOD_AUTO", "TAX_METHOD_CUMULATIVE", "TAX_METHOD_PER_PAYMENT",
            "TAX_BUSINESS_INDIVIDUAL", "TAX_RECORD_WITHHOLDING", "TAX_RECORD_REVERSAL",
            "TAX_DECL_DRAFT", "TAX_DECL_SUBMITTED", "TAX_DECL_ACCEPTED", "TAX_DECL_REJECTED",
-           "TAX_DECL_SUPERSEDED", "TAX_PAY_PENDING", "TAX_PAY_PAID", "TAX_PAY_FAILED"]
+           "TAX_DECL_SUPERSEDED", "TAX_PAY_PENDING", "TAX_PAY_PAID", "TAX_PAY_FAILED",
+           "TAX_DECL_KIND_WITHHOLDING", "TAX_DECL_KIND_INCOME_REPORT", "TAX_EXPORT_CSV",
+           "TAX_EXPORT_JSON"]
 
 # Constants of include/flexwork/tax.h. Values are pinned.
 TAX_METHOD_AUTO = 0
@@ -30,6 +32,10 @@ TAX_DECL_SUPERSEDED = 5
 TAX_PAY_PENDING = 1
 TAX_PAY_PAID = 2
 TAX_PAY_FAILED = 3
+TAX_DECL_KIND_WITHHOLDING = 1
+TAX_DECL_KIND_INCOME_REPORT = 2
+TAX_EXPORT_CSV = 1
+TAX_EXPORT_JSON = 2
 
 _rules_load = declare("fw_tax_rules_load", c_int, c_ctx_p, c_char_p, c_size_t, POINTER(c_int64),
                       c_error_pp)
@@ -97,12 +103,64 @@ _certificate_verify = declare("fw_tax_certificate_verify", c_int, c_char_p, c_si
                               POINTER(c_uint8), c_error_pp)
 _certificate_render = declare("fw_tax_certificate_render", c_int, c_ctx_p, c_int64,
                               POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
+_income_report_build = declare("fw_tax_income_report_build", c_int, c_ctx_p, c_char_p,
+                               POINTER(c_int64), c_error_pp)
+_declaration_export = declare("fw_tax_declaration_export", c_int, c_ctx_p, c_int64, c_uint32,
+                              POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
+_certificate_render_html = declare("fw_tax_certificate_render_html", c_int, c_ctx_p, c_int64,
+                                   POINTER(c_void_p), POINTER(c_size_t), c_error_pp)
 _calc_new = declare("fw_tax_calc_new", c_int, POINTER(c_void_p), c_ctx_p, c_int64, c_error_pp)
 _tax_calc_free = declare("fw_tax_calc_free", None, c_void_p)
 
 
 class Tax(ModuleAPI, module="tax"):
     """Tax: computation, withholding, declaration, payment and certificates: ``ctx.tax``."""
+
+    def income_report_build(self, quarter: str) -> int:
+        """Builds the quarterly information report of State Council Decree 810 art. 4 (互联网平台企业涉税
+        信息报送规定): per worker the income of the CST quarter's three months, summed from the
+        withholding records, as a declaration of kind FW_TAX_DECL_KIND_INCOME_REPORT and period
+        "YYYY-Qn". It then follows the declaration's states and functions (submit, resolve, get,
+        latest versions and amendments, fw_tax_declaration_export()); it carries no tax to pay
+        (fw_tax_pay() refuses it) and needs no tax-agency authorisation to submit.
+
+        Raises: InvalidError for a bad quarter (path "quarter"); StateError while a version of
+        the quarter is submitted and unanswered; FlexworkPermissionError. On failure the store
+        is unchanged.
+        """
+        out = c_int64()
+        self._call(_income_report_build, text_in(quarter), byref(out))
+        return out.value
+
+    def declaration_export(self, declaration_id: int, format: int) -> str:
+        """The withholding return of a declaration (扣缴申报表): one line per worker with the worker's
+        name and ID number, the period's income, the year-to-date income, expense, deductions,
+        tax and the tax withheld in the period. Names and ID numbers are read from the party
+        module's vault and masked (张*, 110***********002X) unless the actor may see the worker's
+        personal data (admin, reviewer, tax agent, system, the worker); they are written
+        nowhere. A worker whose identity was erased or is not on record gets empty (CSV) / null
+        (JSON) name and ID number.
+
+        Raises: InvalidError for another format (path "format"); NotFoundError;
+        FlexworkPermissionError; FlexworkMemoryError.; the store is never changed.
+        """
+        out = OutText()
+        self._call(_declaration_export, declaration_id, format, *out.args)
+        return out.text()
+
+    def certificate_render_html(self, certificate_id: int) -> str:
+        """The same certificate as a self-contained HTML page (UTF-8, one table of the fields,
+        amounts in yuan). Every value is HTML-escaped (& < > " '), so a receipt or bank
+        reference from a provider cannot inject markup. The page is a rendering: what verifies
+        is the downloaded document.
+
+        Raises: InvalidError without out_html; NotFoundError; StateError for a certificate not
+        issued by the platform; FlexworkPermissionError (workers render only their own);
+        FlexworkMemoryError.
+        """
+        out = OutText()
+        self._call(_certificate_render_html, certificate_id, *out.args)
+        return out.text()
 
     def calc_new(self, at_ms: int) -> "TaxCalc":
         """A calculator for the CST date of at_ms that also sees this store's rule files,

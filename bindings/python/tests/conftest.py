@@ -195,3 +195,27 @@ class Parties:
 @pytest.fixture
 def parties(ctx: flexwork.Context) -> Parties:
     return Parties(ctx)
+
+
+def id_number(seq: int) -> str:
+    """A valid resident ID number (born 1990-01-01) distinct for each seq < 1000."""
+    body = f"11010519900101{seq % 1000:03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11]
+
+
+def authorised_workers(ctx: flexwork.Context, *wanted: int) -> None:
+    """Registers workers 1..max(wanted) on a fresh store and gives the wanted ones a
+    tax-agency authorisation in force (R-5.3), so that tax declarations naming them may be
+    submitted."""
+    parties = Parties(ctx)
+    for seq in range(1, max(wanted) + 1):
+        w = ctx.party.worker_register(worker_record(f"工人{seq}", id_number(seq)))
+        assert w == seq
+        if w in wanted:
+            ctx.party.worker_verify(w)
+            ctx.party.worker_review(w, {"decision": "approve"})
+            with ctx.contract.create({"template_id": parties.tax, "worker_id": w}) as c:
+                cid = c.id()
+            ctx.contract.send(cid)
+            assert parties.sign(flexwork.ROLE_WORKER, w, cid) == flexwork.CONTRACT_SIGNED

@@ -14,7 +14,7 @@ import pytest
 import flexwork
 from flexwork import constants as C
 
-from conftest import CLOCK_START, MASTER_KEY, Clock, cst_noon, vector
+from conftest import CLOCK_START, MASTER_KEY, Clock, authorised_workers, cst_noon, vector
 
 CASES: List[Dict[str, Any]] = vector("tax_cases.json")["cases"]
 CALC_CASES = [c for c in CASES if c["type"] == "calc"]
@@ -164,6 +164,7 @@ def test_declaration_is_built_from_the_period_records(ctx: flexwork.Context) -> 
 
 
 def test_declaration_states_payment_and_certificate(ctx: flexwork.Context) -> None:  # .b-c
+    authorised_workers(ctx, 9)
     ctx.tax.withhold(9, "d", 10100000, day(2026, 3, 21))
     d1 = ctx.tax.declaration_build("2026-03")
     d2 = ctx.tax.declaration_build("2026-03")
@@ -243,6 +244,7 @@ def test_tax_provider_answers(ctx: flexwork.Context) -> None:  # R-7.7.b-c
         return {"certificate_no": "WS-2", "content_type": "application/pdf",
                 "document_b64": base64.b64encode(b"%PDF-1.4").decode()}
 
+    authorised_workers(ctx, 9)
     with pytest.raises(flexwork.PendingError):
         ctx.tax.certificate_query(7, "2026-03")     # no provider: an operator records it
     ctx.set_tax_provider(declare=declare, pay=pay, certificate=certificate)
@@ -267,6 +269,7 @@ def test_tax_provider_answers(ctx: flexwork.Context) -> None:  # R-7.7.b-c
 
 
 def test_provider_failure_keeps_the_draft(ctx: flexwork.Context) -> None:
+    authorised_workers(ctx, 9)
     def declare(req: Dict[str, Any]) -> Any:
         raise RuntimeError("bureau down")
 
@@ -381,3 +384,43 @@ def test_worker_may_not_withhold(ctx: flexwork.Context) -> None:  # R-6.h
     ctx.set_actor(flexwork.ROLE_WORKER, 7)
     assert ctx.tax.withholding_get("x")["withholding"]["worker_id"] == 7
     assert json.dumps(ctx.tax.warnings(7)) == "[]"
+
+
+def test_withholding_return_income_report_and_html(ctx: flexwork.Context) -> None:  # .b
+    from conftest import id_number
+    authorised_workers(ctx, 9)
+    ctx.tax.withhold(9, "d", 10100000, day(2026, 3, 21))
+    decl = ctx.tax.declaration_build("2026-03")
+    assert ctx.tax.declaration_export(decl, flexwork.TAX_EXPORT_CSV) == (
+        "period,version,worker_id,name,id_number,income,cum_income,cum_expense,cum_deductions,"
+        "cum_tax,withheld,vat,surcharges\r\n"
+        f'2026-03,1,9,"工人9","{id_number(9)}",100000.00,100000.00,20000.00,5000.00,4980.00,'
+        "4980.00,1000.00,60.00\r\n")
+    line = json.loads(ctx.tax.declaration_export(decl, flexwork.TAX_EXPORT_JSON))["lines"][0]
+    assert (line["name"], line["withheld_fen"], line["surcharge_fen"]) == ("工人9", 498000, 6000)
+    ctx.set_actor(flexwork.ROLE_OPERATOR)       # no clearance for personal data: masked
+    masked = json.loads(ctx.tax.declaration_export(decl, flexwork.TAX_EXPORT_JSON))["lines"][0]
+    assert (masked["name"], masked["id_number"]) == ("工**", "110***********0096")
+    ctx.set_actor(flexwork.ROLE_ADMIN)
+    with pytest.raises(flexwork.InvalidError) as e:
+        ctx.tax.declaration_export(decl, 9)
+    assert e.value.path == "format"
+
+    report = ctx.tax.income_report_build("2026-Q1")
+    got = ctx.tax.declaration_get(report)
+    assert (got["kind"], got["period"], got["totals"]["income_fen"]) == (
+        "income_report", "2026-Q1", 10000000)
+    with pytest.raises(flexwork.InvalidError) as e:
+        ctx.tax.income_report_build("2026-Q5")
+    assert e.value.message == 'quarter: must be a quarter "YYYY-Qn" (n 1..4), got "2026-Q5"'
+    ctx.tax.declaration_submit(report)
+    ctx.tax.declaration_resolve(report, {"status": "accepted", "receipt_no": "IR-1"})
+    with pytest.raises(flexwork.StateError):
+        ctx.tax.pay(report, "k-report")           # an income report carries no tax to pay
+
+    ctx.tax.declaration_submit(decl)
+    ctx.tax.declaration_resolve(decl, {"status": "accepted", "receipt_no": "R<&>"})
+    pay = ctx.tax.pay(decl, "k")
+    ctx.tax.payment_resolve(pay, {"status": "paid", "bank_ref": "B-9"})
+    html = ctx.tax.certificate_render_html(ctx.tax.certificate_issue(9, "2026-03"))
+    assert "R&lt;&amp;&gt;" in html and "R<&>" not in html     # provider text is escaped
