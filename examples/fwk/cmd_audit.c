@@ -1,28 +1,151 @@
-/* fwk audit verify STORE: walks the audit chain and names the first broken record. */
+/*
+ * fwk audit: the hash-chained audit log (R-3.3.j). verify walks the chain in the store;
+ * checkpoint signs its head; export writes records with a signed checkpoint; verify-export
+ * checks such a file offline, without the store or its key.
+ */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fwk.h"
 
-int fwk_cmd_audit(int argc, char **argv)
+static int verify(struct fwk *f, fw_error **err)
 {
-    fw_ctx *ctx;
-    fw_error *err = NULL;
     int64_t bad = 0;
+    int rc = fw_audit_verify(f->ctx, &bad, err);
+
+    if (rc != FW_OK)
+        return rc;
+    printf("audit chain verifies\n");
+    return FW_OK;
+}
+
+static int checkpoint(struct fwk *f, fw_error **err)
+{
+    char *out = NULL;
+    size_t len = 0;
+    int rc = fw_audit_checkpoint(f->ctx, &out, &len, err);
+
+    return rc != FW_OK ? rc : fwk_print_owned(out, len);
+}
+
+static void hex(const uint8_t *b, size_t n, char *out)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        sprintf(out + 2 * i, "%02x", b[i]);
+}
+
+static int key(struct fwk *f, fw_error **err)
+{
+    uint8_t pk[32];
+    char h[65];
+    int rc = fw_audit_public_key(f->ctx, pk, err);
+
+    if (rc != FW_OK)
+        return rc;
+    hex(pk, sizeof(pk), h);
+    printf("%s\n", h);
+    return FW_OK;
+}
+
+/* Writes the export to --out FILE, or to standard output as it is (it is signed text). */
+static int export_log(struct fwk *f, fw_error **err)
+{
+    const char *path = fwk_opt(f, "out");
+    char *out = NULL;
+    size_t len = 0;
+    int64_t from = 1, to = 0;
+    FILE *o;
     int rc;
 
-    if (argc != 3 || strcmp(argv[1], "verify") != 0) {
-        fprintf(stderr, "usage: fwk audit verify STORE\n");
+    if ((f->argc > 0 && (rc = fwk_arg_i64(f, 0, &from)) != FW_OK) ||
+        (f->argc > 1 && (rc = fwk_arg_i64(f, 1, &to)) != FW_OK))
+        return rc;
+    if ((rc = fw_audit_export(f->ctx, from, to, &out, &len, err)) != FW_OK)
+        return rc;
+    o = path ? fopen(path, "wb") : stdout;
+    if (!o || fwrite(out, 1, len, o) != len) {
+        fprintf(stderr, "fwk: %s: cannot write %s\n", f->what, path ? path : "standard output");
+        rc = FWK_USAGE;
+    }
+    if (o && o != stdout)
+        fclose(o);
+    else if (o)
+        putchar('\n');
+    fw_free(out);
+    if (rc == FW_OK && path)
+        printf("exported %zu bytes to %s\n", len, path);
+    return rc;
+}
+
+static const struct fwk_verb verbs[] = {
+    { "verify", "", "", verify, "walk the chain and its checkpoints" },
+    { "checkpoint", "", "", checkpoint, "sign the chain's head with the platform key" },
+    { "key", "", "", key, "the platform's Ed25519 public key (hex), for verify-export --key" },
+    { "export", "[FROM_SEQ] [TO_SEQ]", "out", export_log, "records through a signed checkpoint, as JSON" },
+};
+
+static int parse_key(const char *s, uint8_t out[32])
+{
+    size_t i;
+
+    if (strlen(s) != 64)
+        return -1;
+    for (i = 0; i < 32; i++) {
+        unsigned v;
+        if (sscanf(s + 2 * i, "%2x", &v) != 1)
+            return -1;
+        out[i] = (uint8_t)v;
+    }
+    return 0;
+}
+
+/* fwk audit verify-export FILE [--key HEX]: needs no store. */
+static int verify_export(int argc, char **argv)
+{
+    fw_error *err = NULL;
+    uint8_t pk[32];
+    int64_t bad = 0;
+    char *buf;
+    long size;
+    FILE *in;
+    int rc, with_key = argc == 5 && strcmp(argv[3], "--key") == 0;
+
+    if ((argc != 3 && !with_key) || (with_key && parse_key(argv[4], pk) != 0)) {
+        fprintf(stderr, "usage: fwk audit verify-export FILE [--key HEX]\n");
         return 2;
     }
-    if (fwk_open(&ctx, argv[2]))
+    if (!(in = fopen(argv[2], "rb"))) {
+        fprintf(stderr, "fwk: audit verify-export: cannot open %s\n", argv[2]);
         return 1;
-    rc = fw_ctx_set_actor(ctx, FW_ROLE_AUDITOR, 0, "fwk", &err);
-    if (rc == FW_OK)
-        rc = fw_audit_verify(ctx, &bad, &err);
-    fw_ctx_free(ctx);
-    if (rc != FW_OK)
-        return fwk_fail("audit verify", rc, err);
-    printf("audit chain verifies\n");
+    }
+    fseek(in, 0, SEEK_END);
+    size = ftell(in);
+    rewind(in);
+    buf = size >= 0 ? malloc((size_t)size + 1) : NULL;
+    if (!buf || fread(buf, 1, (size_t)size, in) != (size_t)size) {
+        fclose(in);
+        free(buf);
+        fprintf(stderr, "fwk: audit verify-export: cannot read %s\n", argv[2]);
+        return 1;
+    }
+    fclose(in);
+    rc = fw_audit_verify_export(buf, (size_t)size, with_key ? pk : NULL, &bad, &err);
+    free(buf);
+    if (rc != FW_OK) {
+        if (bad > 0)
+            fprintf(stderr, "fwk: audit verify-export: first bad record %lld\n", (long long)bad);
+        return fwk_fail("audit verify-export", rc, err);
+    }
+    printf("exported audit log verifies%s\n", with_key ? " against the given key" : "");
     return 0;
+}
+
+int fwk_cmd_audit(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "verify-export") == 0)
+        return verify_export(argc, argv);
+    return FWK_RUN("audit", verbs, argc, argv);
 }
