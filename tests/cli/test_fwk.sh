@@ -1,0 +1,205 @@
+#!/bin/sh
+# Walks a platform's flow through the fwk tool on a temporary file store and checks exit
+# codes and exact output fragments. Usage: test_fwk.sh PATH/TO/fwk
+set -u
+FWK=${1:?usage: test_fwk.sh PATH/TO/fwk}
+DIR=$(mktemp -d "${TMPDIR:-/tmp}/fwk-cli.XXXXXX")
+trap 'rm -rf "$DIR"' EXIT
+STORE="$DIR/store.db"
+export FWK_PASSPHRASE="cli-test-passphrase"
+failures=0
+n=0
+: >"$DIR/in"
+
+# input TEXT: what the next run reads on standard input (for --json -).
+input() {
+    printf '%s\n' "$1" >"$DIR/in"
+}
+
+# run RC ARGS...: runs fwk, keeps its stdout in $out and stderr in $errout, checks the exit code.
+run() {
+    want=$1
+    shift
+    n=$((n + 1))
+    "$FWK" "$@" <"$DIR/in" >"$DIR/out" 2>"$DIR/err"
+    got=$?
+    : >"$DIR/in"
+    out=$(cat "$DIR/out")
+    errout=$(cat "$DIR/err")
+    if [ "$got" -ne "$want" ]; then
+        echo "not ok $n - fwk $* exited $got, expected $want"
+        sed 's/^/# /' "$DIR/out" "$DIR/err"
+        failures=$((failures + 1))
+    else
+        echo "ok $n - fwk $* (exit $got)"
+    fi
+}
+
+# expect TEXT / expect_err TEXT: the last run's stdout / stderr holds TEXT exactly.
+expect() {
+    n=$((n + 1))
+    if printf '%s\n' "$out" | grep -qF -- "$1"; then
+        echo "ok $n - output has: $1"
+    else
+        echo "not ok $n - output lacks: $1"
+        printf '%s\n' "$out" | sed 's/^/# /'
+        failures=$((failures + 1))
+    fi
+}
+expect_err() {
+    n=$((n + 1))
+    if printf '%s\n' "$errout" | grep -qF -- "$1"; then
+        echo "ok $n - error has: $1"
+    else
+        echo "not ok $n - error lacks: $1"
+        printf '%s\n' "$errout" | sed 's/^/# /'
+        failures=$((failures + 1))
+    fi
+}
+
+cat >"$DIR/platform.json" <<'JSON'
+{"operating_entity":"杭州灵工平台科技有限公司","uscc":"91350100M000100Y43",
+ "licences":[{"kind":"human_resources_service","number":"330100HR2024001",
+              "valid_from":"2024-01-01","valid_to":"2099-12-31"}]}
+JSON
+cat >"$DIR/enterprise.json" <<'JSON'
+{"name":"杭州云帆科技有限公司","uscc":"91330100799655058B",
+ "legal_rep":{"name":"王建国","id_number":"11010519491231002X"},
+ "contact":{"name":"李四","phone":"13812345678"},
+ "bank_account":{"bank":"中国工商银行杭州分行","account_no":"1202020209000012345",
+                 "account_name":"杭州云帆科技有限公司"},
+ "business_scope":"软件开发；信息技术服务","industry":"I65",
+ "qualifications":[{"kind":"business_licence",
+   "sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}]}
+JSON
+cat >"$DIR/cooperation.json" <<'JSON'
+{"kind":"cooperation","name":"平台企业合作协议","version":1,
+ "body":"甲方：{{platform_name}}\n乙方：{{enterprise_name}}（{{enterprise_uscc}}）\n服务费率：{{fee_rate}}",
+ "placeholders":[{"name":"fee_rate","type":"text"}]}
+JSON
+cat >"$DIR/worker.json" <<'JSON'
+{"name":"王五","id_number":"110105199003071239","phone":"13900001111",
+ "bank_card":"6222021000000000009","channel":"self"}
+JSON
+
+# --- usage errors exit 2 ---------------------------------------------------------------------
+run 2
+run 2 frobnicate
+expect_err "fwk: unknown command 'frobnicate'"
+run 2 party
+expect_err "fwk party enterprise apply STORE"
+run 2 ledger transfer "$STORE" 1 2
+expect_err "fwk: ledger transfer: missing arguments"
+run 2 party enterprise get "$STORE" one
+expect_err "'one' is not a whole number"
+run 2 party enterprise apply "$STORE"
+expect_err "needs --json FILE"
+run 2 party enterprise get "$STORE" 1 --as emperor
+expect_err "--as wants ROLE[:PARTY_ID]"
+
+# --- the store --------------------------------------------------------------------------------
+run 0 init "$STORE"
+expect "store $STORE ready"
+
+# --- platform, enterprise: apply, verify, review, sign the cooperation agreement, activate -----
+run 0 party platform set "$STORE" --json "$DIR/platform.json"
+run 0 contract template add "$STORE" --json "$DIR/cooperation.json"
+expect '"template_id": 1'
+run 0 party enterprise apply "$STORE" --json "$DIR/enterprise.json" --as operator
+expect '"enterprise_id": 1'
+expect '"state": "applied"'
+run 0 party enterprise verify "$STORE" 1 --as operator
+expect '"state": "under_review"'
+echo '{"decision":"approve"}' >"$DIR/approve.json"
+run 0 party enterprise review "$STORE" 1 --json "$DIR/approve.json" --as reviewer
+run 1 party enterprise activate "$STORE" 1
+expect_err "fwk: party enterprise activate: ENTERPRISE_NOT_SIGNED"
+expect_err "(FW_EDENIED)"
+echo '{"template_id":1,"enterprise_id":1,"values":{"fee_rate":"6%"}}' >"$DIR/contract.json"
+run 0 contract create "$STORE" --json "$DIR/contract.json" --as operator
+expect '"contract_id": 1'
+expect '"state": "draft"'
+run 0 contract send "$STORE" 1 --as operator
+input '{"auth_method":"sms_code","ip":"203.0.113.7"}'
+run 0 contract sign "$STORE" 1 --as enterprise:1 --json -
+expect '"state": "partially_signed"'
+run 0 contract sign "$STORE" 1
+expect '"state": "signed"'
+run 0 contract verify "$STORE" 1
+expect '"valid": true'
+run 0 party enterprise activate "$STORE" 1
+expect '"state": "active"'
+run 0 party enterprise get "$STORE" 1
+expect '"state_name": "active"'
+
+# --- bad input exits 1 and names the field -----------------------------------------------------
+sed 's/91330100799655058B/91330100799655058X/' "$DIR/enterprise.json" >"$DIR/bad.json"
+run 1 party enterprise apply "$STORE" --json "$DIR/bad.json"
+expect_err "fwk: party enterprise apply: \$.uscc"
+expect_err "(FW_EINVAL)"
+
+# --- a worker registers and is verified --------------------------------------------------------
+run 0 party worker register "$STORE" --json "$DIR/worker.json" --as system
+expect '"worker_id": 1'
+run 0 party worker verify "$STORE" 1 --liveness pass --as system
+expect '"state": "registered"'
+run 0 party worker review "$STORE" 1 --json "$DIR/approve.json" --as reviewer
+run 0 party worker get "$STORE" 1 --as operator
+expect '"state_name": "verified"'
+expect '"id_number": "110***********1239"'
+
+# --- the ledger: the enterprise's accounts were opened at activation ---------------------------
+run 0 ledger account get "$STORE" 1
+expect '"type": "enterprise_funds"'
+echo '{"owner_kind":"platform","owner_id":0,"type":"bank_clearing"}' >"$DIR/bank.json"
+run 0 ledger account open "$STORE" --json "$DIR/bank.json" --as finance
+expect '"account_id": 3'
+run 0 ledger transfer "$STORE" 3 1 5000000 funding.recognised --idem deposit-1 --as finance
+expect '"entry_id": 1'
+run 0 ledger transfer "$STORE" 3 1 5000000 funding.recognised --idem deposit-1 --as finance
+expect '"entry_id": 1'
+run 0 ledger balance "$STORE" 1
+expect '"posted_fen": 5000000'
+run 1 ledger transfer "$STORE" 1 3 5000001 funding.returned --as finance
+expect_err "account 1 has 5000000 fen available, 5000001 fen needed (FW_EFUNDS)"
+run 0 ledger trial-balance "$STORE"
+expect '"balanced": true'
+expect '"debits_fen": 5000000'
+expect '"credits_fen": 5000000'
+input '{"account_id":1}'
+run 0 ledger entries "$STORE" --json -
+expect '"reason": "funding.recognised"'
+
+# --- tax: exact quotes (docs/api/tax.md §3, tests/vectors/tax_cases.json) -----------------------
+# 20,000.00 per payment: expense 20% = 4,000.00, taxable 16,000.00 x 20% = 3,200.00.
+run 0 tax quote "$STORE" 2000000 --at 2026-03-15
+expect '"iit_fen": 320000'
+input '{"kind":"labour_payment","gross_fen":100000}'
+run 0 tax quote "$STORE" --json - --at 2026-03-15
+expect '"result_fen": 4000'
+input '{"kind":"labour_payment","gross_fen":-5}'
+run 1 tax quote "$STORE" --json -
+expect_err 'fwk: tax quote: $.gross_fen: must be an integer'
+expect_err '(FW_EINVAL)'
+run 2 tax quote "$STORE"
+
+# --- the audit log ------------------------------------------------------------------------------
+run 0 audit verify "$STORE"
+expect "audit chain verifies"
+run 0 audit checkpoint "$STORE"
+expect '"signature": "'
+run 0 audit key "$STORE"
+key=$out
+run 0 audit export "$STORE" --out "$DIR/audit.json"
+expect "exported"
+run 0 audit verify-export "$DIR/audit.json" --key "$key"
+expect "exported audit log verifies against the given key"
+sed 's/funding.recognised/funding.recognized/' "$DIR/audit.json" >"$DIR/audit-edited.json"
+run 1 audit verify-export "$DIR/audit-edited.json" --key "$key"
+expect_err "(FW_ECORRUPT)"
+
+echo "1..$n"
+if [ "$failures" -ne 0 ]; then
+    echo "# $failures of $n checks failed"
+    exit 1
+fi
