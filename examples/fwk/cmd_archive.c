@@ -1,0 +1,184 @@
+/*
+ * fwk archive: each party's archive of documents (R-7.9): filing, catalogue, logged use,
+ * signed export bundles that an outsider verifies without the store.
+ *
+ *   fwk archive file STORE contract.pdf --json '{"party_kind":"enterprise","party_id":1,...}' file
+ *   fwk archive read STORE 1 --purpose "tax audit 2026-Q1" --out copy.pdf
+ *   fwk archive export STORE enterprise 1 bundle.tar --purpose "handover" --format tar
+ *   fwk archive verify-bundle bundle.tar --key HEX       (no store: fwk audit key prints HEX)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fwk.h"
+
+static uint8_t *read_file(const char *path, size_t *len)
+{
+    FILE *in = fopen(path, "rb");
+    uint8_t *buf = NULL;
+    long size;
+
+    if (!in)
+        return NULL;
+    if (fseek(in, 0, SEEK_END) == 0 && (size = ftell(in)) >= 0 && fseek(in, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t)size + 1)) != NULL && fread(buf, 1, (size_t)size, in) == (size_t)size)
+        *len = (size_t)size;
+    else {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(in);
+    return buf;
+}
+
+static int file_doc(struct fwk *f, fw_error **err)
+{
+    const char *json;
+    uint8_t *content;
+    size_t len, clen = 0;
+    fw_id id = 0;
+    int rc;
+
+    if ((rc = fwk_json(f, &json, &len)) != FW_OK)
+        return rc;
+    if (!(content = read_file(f->argv[0], &clen))) {
+        fprintf(stderr, "fwk: %s: cannot read %s\n", f->what, f->argv[0]);
+        return FWK_USAGE;
+    }
+    rc = fw_archive_file(f->ctx, json, len, content, clen, &id, err);
+    free(content);
+    return rc != FW_OK ? rc : fwk_printf("{\"document_id\":%lld,\"size\":%zu}", (long long)id, clen);
+}
+
+static int get(struct fwk *f, fw_error **err)
+{
+    char *out = NULL;
+    size_t len = 0;
+    int64_t id;
+    int rc;
+
+    if ((rc = fwk_arg_i64(f, 0, &id)) != FW_OK || (rc = fw_archive_get(f->ctx, id, &out, &len, err)) != FW_OK)
+        return rc;
+    return fwk_print_owned(out, len);
+}
+
+static int list(struct fwk *f, fw_error **err)
+{
+    char *out = NULL;
+    size_t len = 0;
+    int64_t party;
+    int rc;
+
+    if ((rc = fwk_arg_i64(f, 1, &party)) != FW_OK ||
+        (rc = fw_archive_list(f->ctx, f->argv[0], party, &out, &len, err)) != FW_OK)
+        return rc;
+    return fwk_print_owned(out, len);
+}
+
+/* Every read is logged with its purpose; the content goes to --out FILE or standard output. */
+static int read_doc(struct fwk *f, fw_error **err)
+{
+    const char *path = fwk_opt(f, "out");
+    uint8_t *doc = NULL;
+    size_t len = 0;
+    int64_t id;
+    FILE *o;
+    int rc;
+
+    if ((rc = fwk_arg_i64(f, 0, &id)) != FW_OK)
+        return rc;
+    if ((rc = fw_archive_read(f->ctx, id, fwk_opt(f, "purpose"), &doc, &len, err)) != FW_OK)
+        return rc;
+    o = path ? fopen(path, "wb") : stdout;
+    if (!o || (len && fwrite(doc, 1, len, o) != len)) {
+        fprintf(stderr, "fwk: %s: cannot write %s\n", f->what, path ? path : "standard output");
+        rc = FWK_USAGE;
+    }
+    if (o && o != stdout)
+        fclose(o);
+    fw_free(doc);
+    return rc;
+}
+
+static int access_log(struct fwk *f, fw_error **err)
+{
+    char *out = NULL;
+    size_t len = 0;
+    int64_t id;
+    int rc;
+
+    if ((rc = fwk_arg_i64(f, 0, &id)) != FW_OK || (rc = fw_archive_access_log(f->ctx, id, &out, &len, err)) != FW_OK)
+        return rc;
+    return fwk_print_owned(out, len);
+}
+
+static int export_bundle(struct fwk *f, fw_error **err)
+{
+    const char *fmt = fwk_opt(f, "format");
+    uint32_t format = FW_ARCHIVE_BUNDLE_DIR;
+    int64_t party;
+    int rc;
+
+    if (fmt && strcmp(fmt, "tar") == 0)
+        format = FW_ARCHIVE_BUNDLE_TAR;
+    else if (fmt && strcmp(fmt, "dir") != 0)
+        return FWK_USAGE;
+    if ((rc = fwk_arg_i64(f, 1, &party)) != FW_OK ||
+        (rc = fw_archive_export(f->ctx, f->argv[0], party, f->argv[2], format, fwk_opt(f, "purpose"), err)) != FW_OK)
+        return rc;
+    return fwk_printf("{\"bundle\":\"%s\",\"format\":\"%s\"}", f->argv[2], format == FW_ARCHIVE_BUNDLE_TAR ? "tar" : "dir");
+}
+
+static const struct fwk_verb verbs[] = {
+    { "file", "CONTENT_FILE", "json", file_doc,
+      "{\"party_kind\",\"party_id\",\"category\",\"title\",\"source\",\"retention\",\"personal\"}" },
+    { "get", "DOCUMENT_ID", "", get, "the catalogue entry" },
+    { "list", "PARTY_KIND PARTY_ID", "", list, "a party's catalogue (platform 0, enterprise N, worker N)" },
+    { "read", "DOCUMENT_ID", "purpose out", read_doc, "a logged use: --purpose is required" },
+    { "access-log", "DOCUMENT_ID", "", access_log, "who read it, when and why" },
+    { "export", "PARTY_KIND PARTY_ID PATH", "purpose format", export_bundle, "a signed bundle; --format dir|tar" },
+};
+
+static int parse_key(const char *s, uint8_t out[32])
+{
+    size_t i;
+
+    if (strlen(s) != 64)
+        return -1;
+    for (i = 0; i < 32; i++) {
+        unsigned v;
+        if (sscanf(s + 2 * i, "%2x", &v) != 1)
+            return -1;
+        out[i] = (uint8_t)v;
+    }
+    return 0;
+}
+
+/* fwk archive verify-bundle PATH [--key HEX]: needs no store. */
+static int verify_bundle(int argc, char **argv)
+{
+    fw_error *err = NULL;
+    char *manifest = NULL;
+    size_t len = 0;
+    uint8_t pk[32];
+    int rc, with_key = argc == 5 && strcmp(argv[3], "--key") == 0;
+
+    if ((argc != 3 && !with_key) || (with_key && parse_key(argv[4], pk) != 0)) {
+        fprintf(stderr, "usage: fwk archive verify-bundle PATH [--key HEX]\n");
+        return 2;
+    }
+    rc = fw_archive_verify_bundle(argv[2], with_key ? pk : NULL, &manifest, &len, &err);
+    if (rc != FW_OK)
+        return fwk_fail("archive verify-bundle", rc, err);
+    fwk_print_owned(manifest, len);
+    printf("bundle verifies%s\n", with_key ? " against the given key" : "");
+    return 0;
+}
+
+int fwk_cmd_archive(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "verify-bundle") == 0)
+        return verify_bundle(argc, argv);
+    return FWK_RUN("archive", verbs, argc, argv);
+}
