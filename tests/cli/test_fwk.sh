@@ -170,6 +170,48 @@ input '{"account_id":1}'
 run 0 ledger entries "$STORE" --json -
 expect '"reason": "funding.recognised"'
 
+# --- fees, funding, tasks ------------------------------------------------------------------------
+input '{"enterprise_id":1,"valid_from":"2026-01-01","rate_ppm":60000}'
+run 0 fee schedule set "$STORE" --json - --as finance
+expect '"schedule_id": 1'
+run 0 fee quote "$STORE" 1 1000000
+expect '"fee_fen": 60000'
+expect '"enterprise_pays_fen": 1060000'
+input '{"bank_txn_id":"BANK-0001","amount_fen":300000,"remark":"no reference"}'
+run 0 funding notice "$STORE" --json - --as finance
+expect '"state": "suspense"'
+run 0 funding list "$STORE" --state suspense
+expect '"bank_txn_id": "BANK-0001"'
+run 0 funding assign "$STORE" 1 1 --idem assign-1 --as finance
+expect '"state": "assigned"'
+input '{"code":"DESIGN","name":"设计","risk_level":"low","restricted":false,"min_unit_fen":20000,"max_unit_fen":500000,"scope_keywords":["设计","软件"]}'
+run 0 task category set "$STORE" --json -
+input '{"enterprise_id":1,"title":"官网首页改版设计","description":"三套首页视觉稿，含移动端","category":"DESIGN","remote":true,"unit_price_fen":80000,"slots":3,"take_deadline_ms":4102444800000,"delivery_deadline_ms":4102531200000,"auto_accept_ms":259200000}'
+run 0 task create "$STORE" --json - --as enterprise:1
+expect '"state_name": "draft"'
+run 0 task submit "$STORE" 1 --as enterprise:1
+expect '"state": "submitted"'
+run 0 task review "$STORE" 1 --json "$DIR/approve.json" --as reviewer
+run 0 task publish "$STORE" 1 --as operator
+expect '"state": "published"'
+run 1 task publish "$STORE" 1 --as worker:1
+expect_err "(FW_EPERM)"
+
+# --- archive, service ----------------------------------------------------------------------------
+echo "service contract text" >"$DIR/doc.txt"
+input '{"party_kind":"worker","party_id":1,"category":"contract","title":"service contract","source":"fwk","retention":"labour_contract"}'
+run 0 archive file "$STORE" "$DIR/doc.txt" --json -
+expect '"document_id": 1'
+run 1 archive read "$STORE" 1
+expect_err "fwk: archive read: purpose:"
+run 0 archive read "$STORE" 1 --purpose "labour inspection"
+expect "service contract text"
+input '{"kind":"complaint","party_kind":"worker","party_id":1,"channel":"app","category":"payout","title":"payment late","description":"the payment arrived three days late"}'
+run 0 service complaint open "$STORE" --json - --as worker:1
+expect '"state": "received"'
+run 0 service complaint ack "$STORE" 1 --as operator
+expect '"state": "acknowledged"'
+
 # --- tax: exact quotes (docs/api/tax.md §3, tests/vectors/tax_cases.json) -----------------------
 # 20,000.00 per payment: expense 20% = 4,000.00, taxable 16,000.00 x 20% = 3,200.00.
 run 0 tax quote "$STORE" 2000000 --at 2026-03-15
@@ -190,6 +232,9 @@ run 0 audit checkpoint "$STORE"
 expect '"signature": "'
 run 0 audit key "$STORE"
 key=$out
+run 0 archive export "$STORE" worker 1 "$DIR/bundle.tar" --purpose handover --format tar
+run 0 archive verify-bundle "$DIR/bundle.tar" --key "$key"
+expect "bundle verifies against the given key"
 run 0 audit export "$STORE" --out "$DIR/audit.json"
 expect "exported"
 run 0 audit verify-export "$DIR/audit.json" --key "$key"
