@@ -197,6 +197,35 @@ expect '"state": "published"'
 run 1 task publish "$STORE" 1 --as worker:1
 expect_err "(FW_EPERM)"
 
+# The worker signs a service agreement with the enterprise, is activated and does the task.
+input '{"kind":"service","name":"灵活用工服务协议","version":1,"body":"甲方：{{enterprise_name}}\n乙方：{{worker_name}}（{{worker_id_number}}）","placeholders":[]}'
+run 0 contract template add "$STORE" --json -
+expect '"template_id": 2'
+input '{"template_id":2,"enterprise_id":1,"worker_id":1}'
+run 0 contract create "$STORE" --json - --as operator
+expect '"contract_id": 2'
+run 0 contract send "$STORE" 2 --as operator
+run 0 contract sign "$STORE" 2 --as enterprise:1
+expect '"state": "partially_signed"'
+run 0 contract sign "$STORE" 2 --as worker:1
+expect '"state": "signed"'
+run 0 party worker activate "$STORE" 1
+expect '"state": "active"'
+run 0 task take "$STORE" 1 1 --as worker:1
+expect '"assignment_id": 1'
+sleep 1 # completed_ms must not precede the take, which was within the last second
+input "{\"description\":\"三套视觉稿已交付\",\"completed_ms\":$(($(date +%s) * 1000))}"
+run 0 task deliver "$STORE" 1 --json - --as worker:1
+expect '"state": "delivered"'
+run 1 task accept "$STORE" 1 --as enterprise:2
+expect_err "(FW_EPERM)"
+run 0 task accept "$STORE" 1 --idem accept-1 --as enterprise:1
+expect '"payable_id": 1'
+run 0 task accept "$STORE" 1 --idem accept-1 --as enterprise:1
+expect '"payable_id": 1'
+run 0 task assignment "$STORE" 1
+expect '"state_name": "accepted"'
+
 # --- archive, service ----------------------------------------------------------------------------
 echo "service contract text" >"$DIR/doc.txt"
 input '{"party_kind":"worker","party_id":1,"category":"contract","title":"service contract","source":"fwk","retention":"labour_contract"}'
@@ -224,6 +253,40 @@ run 1 tax quote "$STORE" --json -
 expect_err 'fwk: tax quote: $.gross_fen: must be an integer'
 expect_err '(FW_EINVAL)'
 run 2 tax quote "$STORE"
+
+# Withholding under the cumulative method (STA 2025 No. 16), first month: 20,000.00 less 20%
+# (4,000.00) less 5,000.00 leaves 11,000.00 at 3% = 330.00; VAT below the monthly threshold is 0.
+run 0 tax withhold "$STORE" 1 PAY-0001 2000000 --at 2026-03-15 --as tax_agent
+expect '"withheld_fen": 33000'
+run 0 tax withhold "$STORE" 1 PAY-0001 2000000 --at 2026-03-15 --as tax_agent
+expect '"withheld_fen": 33000'
+run 1 tax withhold "$STORE" 1 PAY-0001 2100000 --at 2026-03-15 --as tax_agent
+expect_err "(FW_ECONFLICT)"
+run 0 tax cumulative "$STORE" 1 2026
+expect '"deduction_fen": 500000'
+run 0 tax declaration build "$STORE" 2026-03 --as tax_agent
+expect '"declaration_id": 1'
+run 0 tax declaration submit "$STORE" 1 --as tax_agent
+input '{"status":"accepted","receipt_no":"R-2026-03-0001"}'
+run 0 tax declaration resolve "$STORE" 1 --json - --as tax_agent
+run 0 tax declaration csv "$STORE" 1
+expect "2026-03,1,1,1,20000.00,20000.00,4000.00,5000.00,330.00,330.00"
+run 0 tax pay "$STORE" 1 --idem tax-2026-03 --as tax_agent
+expect '"payment_id": 1'
+input '{"status":"paid","bank_ref":"BANK-TAX-1"}'
+run 0 tax payment resolve "$STORE" 1 --json - --as tax_agent
+run 0 tax certificate issue "$STORE" 1 2026-03 --as tax_agent
+expect '"certificate_id": 1'
+run 0 tax certificate verify "$STORE" 1
+expect '"signature": "verifies"'
+
+# --- a sealed accounting period ----------------------------------------------------------------
+run 0 ledger period close "$STORE" 2000-01
+expect '"state": "closed"'
+run 0 ledger period verify "$STORE" 2000-01
+expect '"sealed": "verifies"'
+run 1 ledger period close "$STORE" 2000-01
+expect_err "(FW_ESTATE)"
 
 # --- the audit log ------------------------------------------------------------------------------
 run 0 audit verify "$STORE"
