@@ -29,7 +29,8 @@ static const struct {
     { "support", FW_ROLE_SUPPORT },
 };
 
-int fwk_open(fw_ctx **ctx, const char *path)
+/* Opens a store; a failure is reported as "fwk: <what>: ...". */
+static int open_store(fw_ctx **ctx, const char *path, const char *what)
 {
     fw_open_options opts = FW_OPEN_OPTIONS_INIT;
     fw_error *err = NULL;
@@ -39,8 +40,13 @@ int fwk_open(fw_ctx **ctx, const char *path)
     opts.passphrase = pass && *pass ? pass : "fwk-demo-passphrase";
     rc = fw_ctx_open(ctx, path, &opts, &err);
     if (rc != FW_OK)
-        return fwk_fail("open", rc, err);
+        return fwk_fail(what, rc, err);
     return 0;
+}
+
+int fwk_open(fw_ctx **ctx, const char *path)
+{
+    return open_store(ctx, path, "open");
 }
 
 const char *fwk_code_name(int rc)
@@ -87,7 +93,10 @@ static void count_args(const char *synopsis, int *min, int *max)
     }
 }
 
-/* Whether name (without "--") is one of the space-separated words of list. */
+/*
+ * Whether name (without "--") is one of the space-separated words of list; a word ending in
+ * '!' names a required option. Returns 0 (absent), 1 (optional) or 2 (required).
+ */
 static int has_word(const char *list, const char *name)
 {
     size_t n = strlen(name);
@@ -98,6 +107,8 @@ static int has_word(const char *list, const char *name)
         while (*p == ' ')
             p++;
         w = strcspn(p, " ");
+        if (w && p[w - 1] == '!' && w - 1 == n && strncmp(p, name, n) == 0)
+            return 2;
         if (w == n && strncmp(p, name, n) == 0)
             return 1;
         p += w;
@@ -137,9 +148,17 @@ static void verb_usage(const char *cmd, const struct fwk_verb *v)
             size_t w;
             while (*p == ' ')
                 p++;
+            int required, json;
             w = strcspn(p, " ");
-            if (w)
-                fprintf(stderr, " [--%.*s %s]", (int)w, p, strncmp(p, "json", w) == 0 && w == 4 ? "FILE|-" : "X");
+            required = w && p[w - 1] == '!';
+            json = strncmp(p, "json", 4) == 0 && w == 4u + (size_t)required;
+            if (w) {
+                size_t k, nw = w - (size_t)required;
+                fprintf(stderr, required ? " --%.*s " : " [--%.*s ", (int)nw, p);
+                for (k = 0; k < nw && !json; k++) /* the value is named after the option */
+                    fputc(p[k] >= 'a' && p[k] <= 'z' ? p[k] - 'a' + 'A' : p[k], stderr);
+                fprintf(stderr, "%s%s", json ? "FILE|-" : "", required ? "" : "]");
+            }
             p += w;
         }
     }
@@ -198,9 +217,34 @@ static char *read_all(FILE *f, size_t *len)
     return buf;
 }
 
+/* The first required option ("json!") of v that f lacks, or NULL; *len is its name's length. */
+static const char *missing_option(const struct fwk *f, const struct fwk_verb *v, int *len)
+{
+    const char *p = v->opts ? v->opts : "";
+    char name[32];
+
+    while (*p) {
+        size_t w;
+        while (*p == ' ')
+            p++;
+        w = strcspn(p, " ");
+        if (w > 1 && w <= sizeof(name) && p[w - 1] == '!') {
+            memcpy(name, p, w - 1);
+            name[w - 1] = '\0';
+            if (!fwk_opt(f, name)) {
+                *len = (int)(w - 1);
+                return p;
+            }
+        }
+        p += w;
+    }
+    return NULL;
+}
+
 int fwk_run(const char *cmd, const struct fwk_verb *verbs, size_t n, int argc, char **argv)
 {
     const struct fwk_verb *v;
+    const char *missing;
     struct fwk f;
     fw_error *err = NULL;
     uint32_t role = FW_ROLE_ADMIN;
@@ -247,11 +291,15 @@ int fwk_run(const char *cmd, const struct fwk_verb *verbs, size_t n, int argc, c
         return usage(cmd, verbs, n, v);
     }
     snprintf(f.what, sizeof(f.what), "%s %s", cmd, v->name);
+    if ((missing = missing_option(&f, v, &i)) != NULL) {
+        fprintf(stderr, "fwk: %s: needs --%.*s\n", f.what, i, missing);
+        return usage(cmd, verbs, n, v);
+    }
     f.store = pos[0];
     f.argc = npos - 1;
     f.argv = pos + 1;
 
-    if (fwk_open(&f.ctx, f.store))
+    if (open_store(&f.ctx, f.store, f.what))
         return 1;
     rc = fw_ctx_set_actor(f.ctx, role, party, "fwk", &err);
     if (rc == FW_OK)
@@ -488,4 +536,64 @@ int fwk_printf(const char *fmt, ...)
         return FW_ERROR;
     fwk_print_json(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
     return FW_OK;
+}
+
+const char *fwk_esc(const char *s)
+{
+    static char bufs[4][512];
+    static int next;
+    char *out = bufs[next++ % 4], *o = out;
+    size_t room = sizeof(bufs[0]) - 1;
+
+    for (; *s && room >= 6; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            *o++ = '\\';
+            *o++ = (char)c;
+            room -= 2;
+        } else if (c < 0x20) {
+            o += sprintf(o, "\\u%04x", c);
+            room -= 6;
+        } else {
+            *o++ = (char)c;
+            room--;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+uint8_t *fwk_read_file(const char *path, size_t *len)
+{
+    FILE *in = fopen(path, "rb");
+    uint8_t *buf = NULL;
+    long size;
+
+    if (!in)
+        return NULL;
+    if (fseek(in, 0, SEEK_END) == 0 && (size = ftell(in)) >= 0 && fseek(in, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t)size + 1)) != NULL && fread(buf, 1, (size_t)size, in) == (size_t)size) {
+        buf[size] = 0;
+        *len = (size_t)size;
+    } else {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(in);
+    return buf;
+}
+
+int fwk_parse_key(const char *hex, uint8_t out[32])
+{
+    size_t i;
+
+    if (strlen(hex) != 64)
+        return -1;
+    for (i = 0; i < 32; i++) {
+        unsigned v;
+        if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+            return -1;
+        out[i] = (uint8_t)v;
+    }
+    return 0;
 }

@@ -13,25 +13,6 @@
 
 #include "fwk.h"
 
-static uint8_t *read_file(const char *path, size_t *len)
-{
-    FILE *in = fopen(path, "rb");
-    uint8_t *buf = NULL;
-    long size;
-
-    if (!in)
-        return NULL;
-    if (fseek(in, 0, SEEK_END) == 0 && (size = ftell(in)) >= 0 && fseek(in, 0, SEEK_SET) == 0 &&
-        (buf = malloc((size_t)size + 1)) != NULL && fread(buf, 1, (size_t)size, in) == (size_t)size)
-        *len = (size_t)size;
-    else {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(in);
-    return buf;
-}
-
 static int file_doc(struct fwk *f, fw_error **err)
 {
     const char *json;
@@ -42,7 +23,7 @@ static int file_doc(struct fwk *f, fw_error **err)
 
     if ((rc = fwk_json(f, &json, &len)) != FW_OK)
         return rc;
-    if (!(content = read_file(f->argv[0], &clen))) {
+    if (!(content = fwk_read_file(f->argv[0], &clen))) {
         fprintf(stderr, "fwk: %s: cannot read %s\n", f->what, f->argv[0]);
         return FWK_USAGE;
     }
@@ -127,33 +108,18 @@ static int export_bundle(struct fwk *f, fw_error **err)
     if ((rc = fwk_arg_i64(f, 1, &party)) != FW_OK ||
         (rc = fw_archive_export(f->ctx, f->argv[0], party, f->argv[2], format, fwk_opt(f, "purpose"), err)) != FW_OK)
         return rc;
-    return fwk_printf("{\"bundle\":\"%s\",\"format\":\"%s\"}", f->argv[2], format == FW_ARCHIVE_BUNDLE_TAR ? "tar" : "dir");
+    return fwk_printf("{\"bundle\":\"%s\",\"format\":\"%s\"}", fwk_esc(f->argv[2]), format == FW_ARCHIVE_BUNDLE_TAR ? "tar" : "dir");
 }
 
 static const struct fwk_verb verbs[] = {
-    { "file", "CONTENT_FILE", "json", file_doc,
+    { "file", "CONTENT_FILE", "json!", file_doc,
       "{\"party_kind\",\"party_id\",\"category\",\"title\",\"source\",\"retention\",\"personal\"}" },
     { "get", "DOCUMENT_ID", "", get, "the catalogue entry" },
     { "list", "PARTY_KIND PARTY_ID", "", list, "a party's catalogue (platform 0, enterprise N, worker N)" },
-    { "read", "DOCUMENT_ID", "purpose out", read_doc, "a logged use: --purpose is required" },
+    { "read", "DOCUMENT_ID", "purpose! out", read_doc, "a logged use: --purpose is required" },
     { "access-log", "DOCUMENT_ID", "", access_log, "who read it, when and why" },
-    { "export", "PARTY_KIND PARTY_ID PATH", "purpose format", export_bundle, "a signed bundle; --format dir|tar" },
+    { "export", "PARTY_KIND PARTY_ID PATH", "purpose! format", export_bundle, "a signed bundle; --format dir|tar" },
 };
-
-static int parse_key(const char *s, uint8_t out[32])
-{
-    size_t i;
-
-    if (strlen(s) != 64)
-        return -1;
-    for (i = 0; i < 32; i++) {
-        unsigned v;
-        if (sscanf(s + 2 * i, "%2x", &v) != 1)
-            return -1;
-        out[i] = (uint8_t)v;
-    }
-    return 0;
-}
 
 /* fwk archive verify-bundle PATH [--key HEX]: needs no store. */
 static int verify_bundle(int argc, char **argv)
@@ -164,7 +130,7 @@ static int verify_bundle(int argc, char **argv)
     uint8_t pk[32];
     int rc, with_key = argc == 5 && strcmp(argv[3], "--key") == 0;
 
-    if ((argc != 3 && !with_key) || (with_key && parse_key(argv[4], pk) != 0)) {
+    if ((argc != 3 && !with_key) || (with_key && fwk_parse_key(argv[4], pk) != 0)) {
         fprintf(stderr, "usage: fwk archive verify-bundle PATH [--key HEX]\n");
         return 2;
     }

@@ -87,52 +87,25 @@ static const struct fwk_verb verbs[] = {
     { "export", "[FROM_SEQ] [TO_SEQ]", "out", export_log, "records through a signed checkpoint, as JSON" },
 };
 
-static int parse_key(const char *s, uint8_t out[32])
-{
-    size_t i;
-
-    if (strlen(s) != 64)
-        return -1;
-    for (i = 0; i < 32; i++) {
-        unsigned v;
-        if (sscanf(s + 2 * i, "%2x", &v) != 1)
-            return -1;
-        out[i] = (uint8_t)v;
-    }
-    return 0;
-}
-
 /* fwk audit verify-export FILE [--key HEX]: needs no store. */
 static int verify_export(int argc, char **argv)
 {
     fw_error *err = NULL;
     uint8_t pk[32];
     int64_t bad = 0;
-    char *buf;
-    long size;
-    FILE *in;
+    size_t len = 0;
+    uint8_t *buf;
     int rc, with_key = argc == 5 && strcmp(argv[3], "--key") == 0;
 
-    if ((argc != 3 && !with_key) || (with_key && parse_key(argv[4], pk) != 0)) {
+    if ((argc != 3 && !with_key) || (with_key && fwk_parse_key(argv[4], pk) != 0)) {
         fprintf(stderr, "usage: fwk audit verify-export FILE [--key HEX]\n");
         return 2;
     }
-    if (!(in = fopen(argv[2], "rb"))) {
-        fprintf(stderr, "fwk: audit verify-export: cannot open %s\n", argv[2]);
-        return 1;
-    }
-    fseek(in, 0, SEEK_END);
-    size = ftell(in);
-    rewind(in);
-    buf = size >= 0 ? malloc((size_t)size + 1) : NULL;
-    if (!buf || fread(buf, 1, (size_t)size, in) != (size_t)size) {
-        fclose(in);
-        free(buf);
+    if (!(buf = fwk_read_file(argv[2], &len))) {
         fprintf(stderr, "fwk: audit verify-export: cannot read %s\n", argv[2]);
         return 1;
     }
-    fclose(in);
-    rc = fw_audit_verify_export(buf, (size_t)size, with_key ? pk : NULL, &bad, &err);
+    rc = fw_audit_verify_export((const char *)buf, len, with_key ? pk : NULL, &bad, &err);
     free(buf);
     if (rc != FW_OK) {
         if (bad > 0)

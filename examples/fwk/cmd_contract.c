@@ -138,9 +138,9 @@ static int terminate(struct fwk *f, fw_error **err)
 }
 
 static const struct fwk_verb verbs[] = {
-    { "template add", "", "json", template_add, "a template with {{placeholders}}" },
+    { "template add", "", "json!", template_add, "a template with {{placeholders}}" },
     { "template get", "ID", "", template_get, NULL },
-    { "create", "", "json", create, "{\"template_id\",\"enterprise_id\"?,\"worker_id\"?,\"values\"?}" },
+    { "create", "", "json!", create, "{\"template_id\",\"enterprise_id\"?,\"worker_id\"?,\"values\"?}" },
     { "send", "ID", "", send, "draft -> sent" },
     { "sign", "ID", "json", sign, "sign as the --as actor; --json gives the evidence" },
     { "verify", "ID", "", verify, "document hash and every signature" },

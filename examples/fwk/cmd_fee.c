@@ -56,7 +56,7 @@ static int quote(struct fwk *f, fw_error **err)
 }
 
 static const struct fwk_verb verbs[] = {
-    { "schedule set", "", "json", schedule_set, "a new version of an enterprise's schedule" },
+    { "schedule set", "", "json!", schedule_set, "a new version of an enterprise's schedule" },
     { "schedule get", "ENTERPRISE_ID", "at", schedule_get, "the schedule in force (--at YYYY-MM-DD)" },
     { "quote", "ENTERPRISE_ID AMOUNT_FEN", "volume at json", quote,
       "the fee on an amount, with the month's --volume before it; --json quotes a schedule without storing it" },

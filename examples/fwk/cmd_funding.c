@@ -122,9 +122,9 @@ static int give_back(struct fwk *f, fw_error **err)
 }
 
 static const struct fwk_verb verbs[] = {
-    { "source", "ENTERPRISE_ID", "json", source, "register a payer account {\"payer_account\",\"payer_name\"?}" },
+    { "source", "ENTERPRISE_ID", "json!", source, "register a payer account {\"payer_account\",\"payer_name\"?}" },
     { "reference", "ENTERPRISE_ID", "", reference, "the code an enterprise writes in the transfer remark" },
-    { "notice", "", "json", notice, "{\"bank_txn_id\",\"amount_fen\",\"payer_account\"?,\"remark\"?,...}" },
+    { "notice", "", "json!", notice, "{\"bank_txn_id\",\"amount_fen\",\"payer_account\"?,\"remark\"?,...}" },
     { "get", "INCOMING_ID", "", get, NULL },
     { "list", "", "state limit before", list, "--state all|recognised|suspense|assigned|returned" },
     { "assign", "INCOMING_ID ENTERPRISE_ID", "idem", assign, "from suspense to an enterprise" },

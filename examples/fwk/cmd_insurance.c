@@ -100,11 +100,11 @@ static int certificate(struct fwk *f, fw_error **err)
 }
 
 static const struct fwk_verb verbs[] = {
-    { "product create", "", "json", product_create, "{\"code\",\"name\",\"type\",\"insurer\",\"premium_rule\",...}" },
+    { "product create", "", "json!", product_create, "{\"code\",\"name\",\"type\",\"insurer\",\"premium_rule\",...}" },
     { "product list", "", "", product_list, NULL },
     { "product retire", "PRODUCT_ID", "", product_retire, NULL },
-    { "recommend", "", "json", recommend, "{\"worker_id\",\"birth_date\",\"work\":[{\"category\",\"risk_level\"}]}" },
-    { "enrol", "", "json", enrol, "{\"product_id\",\"worker_id\",\"birth_date\",\"start\"?,\"end\"?}" },
+    { "recommend", "", "json!", recommend, "{\"worker_id\",\"birth_date\",\"work\":[{\"category\",\"risk_level\"}]}" },
+    { "enrol", "", "json!", enrol, "{\"product_id\",\"worker_id\",\"birth_date\",\"start\"?,\"end\"?}" },
     { "enrolments", "WORKER_ID", "", enrolments, NULL },
     { "premium", "PRODUCT_ID UNITS", "", premium, "orders, days or person-months, by the product's rule" },
     { "certificate", "ENROLMENT_ID", "", certificate, "a signed certificate of cover" },

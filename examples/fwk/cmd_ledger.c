@@ -181,12 +181,12 @@ static int export_text(struct fwk *f, fw_error **err)
 }
 
 static const struct fwk_verb verbs[] = {
-    { "account open", "", "json", account_open, "{\"owner_kind\",\"owner_id\",\"type\",\"currency\"?}" },
+    { "account open", "", "json!", account_open, "{\"owner_kind\",\"owner_id\",\"type\",\"currency\"?}" },
     { "account get", "ID", "", account_get, NULL },
     { "account close", "ID", "", account_close, "only with a zero balance" },
     { "balance", "ACCOUNT_ID", "", balance, "posted, pending and available, in fen" },
     { "transfer", "DEBIT_ID CREDIT_ID AMOUNT_FEN REASON", "idem", transfer, "one posted entry" },
-    { "post", "", "json", post, "an entry of several postings" },
+    { "post", "", "json!", post, "an entry of several postings" },
     { "reverse", "ENTRY_ID REASON", "idem", reverse, NULL },
     { "trial-balance", "", "", trial_balance, "debits and credits per currency; balanced is true when equal" },
     { "entries", "", "json", entries, "newest first; --json gives the query" },

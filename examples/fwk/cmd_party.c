@@ -215,20 +215,20 @@ static int platform_check(struct fwk *f, fw_error **err)
 }
 
 static const struct fwk_verb verbs[] = {
-    { "enterprise apply", "", "json", enterprise_apply, "an enterprise applies (R-5.1)" },
+    { "enterprise apply", "", "json!", enterprise_apply, "an enterprise applies (R-5.1)" },
     { "enterprise verify", "ID", "", enterprise_verify, "registry check; without a provider it waits for review" },
-    { "enterprise review", "ID", "json", enterprise_review, "{\"decision\":\"approve\"|\"reject\",\"reasons\":[...]}" },
+    { "enterprise review", "ID", "json!", enterprise_review, "{\"decision\":\"approve\"|\"reject\",\"reasons\":[...]}" },
     { "enterprise activate", "ID", "", enterprise_activate, "activate once the cooperation agreement is signed" },
     { "enterprise suspend", "ID REASON", "", enterprise_suspend, NULL },
     { "enterprise get", "ID", "", enterprise_get, NULL },
-    { "worker register", "", "json", worker_register, "a worker registers (R-5.2)" },
+    { "worker register", "", "json!", worker_register, "a worker registers (R-5.2)" },
     { "worker verify", "ID", "liveness", worker_verify, "real-name check; without a provider it waits for review" },
-    { "worker review", "ID", "json", worker_review, "{\"decision\":\"approve\"|\"reject\",\"reason\":...}" },
+    { "worker review", "ID", "json!", worker_review, "{\"decision\":\"approve\"|\"reject\",\"reason\":...}" },
     { "worker activate", "ID", "", worker_activate, "activate once the service agreement is signed" },
     { "worker get", "ID", "", worker_get, "personal data masked unless the actor may see it" },
-    { "platform set", "", "json", platform_set, "the platform's profile and licences (R-4.1)" },
+    { "platform set", "", "json!", platform_set, "the platform's profile and licences (R-4.1)" },
     { "platform get", "", "", platform_get, NULL },
-    { "platform channel", "", "json", channel_add, "record a payment-channel agreement" },
+    { "platform channel", "", "json!", channel_add, "record a payment-channel agreement" },
     { "platform check", "", "", platform_check, "whether the platform may move money" },
 };
 

@@ -119,7 +119,7 @@ static int report(struct fwk *f, fw_error **err)
 }
 
 static const struct fwk_verb verbs[] = {
-    { "complaint open", "", "json", open_case,
+    { "complaint open", "", "json!", open_case,
       "{\"kind\":\"complaint\"|\"enquiry\",\"party_kind\",\"party_id\",\"channel\",\"category\",\"title\",...}" },
     { "complaint ack", "CASE_ID", "json", ack, "acknowledge receipt" },
     { "complaint assess", "CASE_ID", "json", assess, NULL },

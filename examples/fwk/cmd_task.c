@@ -198,17 +198,17 @@ static int timers(struct fwk *f, fw_error **err)
 }
 
 static const struct fwk_verb verbs[] = {
-    { "category set", "", "json", category_set, "{\"code\",\"name\",\"risk_level\",\"restricted\",...}" },
+    { "category set", "", "json!", category_set, "{\"code\",\"name\",\"risk_level\",\"restricted\",...}" },
     { "category list", "", "", category_list, NULL },
-    { "create", "", "json", create, "a draft task of an enterprise" },
+    { "create", "", "json!", create, "a draft task of an enterprise" },
     { "get", "TASK_ID", "", get, NULL },
     { "submit", "TASK_ID", "", submit, "draft -> submitted; prints how many review flags were raised" },
-    { "review", "TASK_ID", "json", review, "{\"decision\":\"approve\"|\"reject\",\"reasons\"?,\"acknowledge\"?}" },
+    { "review", "TASK_ID", "json!", review, "{\"decision\":\"approve\"|\"reject\",\"reasons\"?,\"acknowledge\"?}" },
     { "publish", "TASK_ID", "", publish, NULL },
     { "cancel", "TASK_ID REASON", "", cancel, NULL },
     { "list", "", "json", list, "--json takes the filter" },
     { "take", "TASK_ID WORKER_ID", "", take, "a worker takes a slot" },
-    { "deliver", "ASSIGNMENT_ID", "json", deliver, "{\"summary\",\"attachments\"?,\"completed_ms\"}" },
+    { "deliver", "ASSIGNMENT_ID", "json!", deliver, "{\"summary\",\"attachments\"?,\"completed_ms\"}" },
     { "accept", "ASSIGNMENT_ID", "idem", accept, "the pay becomes due" },
     { "reject", "ASSIGNMENT_ID REASON", "", reject, NULL },
     { "assignment", "ASSIGNMENT_ID", "", assignment_get, NULL },

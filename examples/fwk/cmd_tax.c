@@ -72,7 +72,7 @@ static int withhold(struct fwk *f, fw_error **err)
         return rc;
     if ((rc = fw_tax_withhold(f->ctx, worker, f->argv[1], gross, at, &withheld, err)) != FW_OK)
         return rc;
-    return fwk_printf("{\"payment_ref\":\"%s\",\"gross_fen\":%lld,\"withheld_fen\":%lld}", f->argv[1],
+    return fwk_printf("{\"payment_ref\":\"%s\",\"gross_fen\":%lld,\"withheld_fen\":%lld}", fwk_esc(f->argv[1]),
                       (long long)gross, (long long)withheld);
 }
 
@@ -85,7 +85,7 @@ static int reverse(struct fwk *f, fw_error **err)
         return rc;
     if ((rc = fw_tax_reverse(f->ctx, f->argv[0], at, &adjust, err)) != FW_OK)
         return rc;
-    return fwk_printf("{\"payment_ref\":\"%s\",\"adjust_fen\":%lld}", f->argv[0], (long long)adjust);
+    return fwk_printf("{\"payment_ref\":\"%s\",\"adjust_fen\":%lld}", fwk_esc(f->argv[0]), (long long)adjust);
 }
 
 static int withholding(struct fwk *f, fw_error **err)
@@ -305,14 +305,14 @@ static const struct fwk_verb verbs[] = {
     { "warnings", "WORKER_ID", "", warnings, NULL },
     { "policies", "", "", policies, NULL },
     { "policy set", "NAME VALUE", "", policy_set, "e.g. iit.labour_method per_payment" },
-    { "rules load", "", "json", rules_load, "a host rule file" },
+    { "rules load", "", "json!", rules_load, "a host rule file" },
     { "declaration build", "YYYY-MM", "", declaration_build, NULL },
     { "declaration submit", "ID", "", declaration_submit, NULL },
-    { "declaration resolve", "ID", "json", declaration_resolve, "{\"status\":\"accepted\",\"receipt_no\":...}" },
+    { "declaration resolve", "ID", "json!", declaration_resolve, "{\"status\":\"accepted\",\"receipt_no\":...}" },
     { "declaration get", "ID", "", declaration_get, NULL },
     { "declaration csv", "ID", "", declaration_csv, NULL },
     { "pay", "DECLARATION_ID", "idem", pay, "pay the tax of an accepted declaration" },
-    { "payment resolve", "ID", "json", payment_resolve, "{\"status\":\"paid\",\"bank_ref\":...}" },
+    { "payment resolve", "ID", "json!", payment_resolve, "{\"status\":\"paid\",\"bank_ref\":...}" },
     { "certificate issue", "WORKER_ID YYYY-MM", "", certificate_issue, "the platform's signed certificate" },
     { "certificate get", "ID", "", certificate_get, NULL },
     { "certificate verify", "ID", "", certificate_verify, "its signature against the platform key" },

@@ -110,10 +110,10 @@ static int certificates(struct fwk *f, fw_error **err)
 }
 
 static const struct fwk_verb verbs[] = {
-    { "instructor add", "", "json", instructor_add, NULL },
-    { "course add", "", "json", course_add, "{\"code\",\"title\",\"hours\",\"pass_score\",\"validity_days\"}" },
+    { "instructor add", "", "json!", instructor_add, NULL },
+    { "course add", "", "json!", course_add, "{\"code\",\"title\",\"hours\",\"pass_score\",\"validity_days\"}" },
     { "course get", "COURSE_ID", "", course_get, NULL },
-    { "session add", "", "json", session_add,
+    { "session add", "", "json!", session_add,
       "{\"course_id\",\"instructor_id\",\"starts_ms\",\"ends_ms\",\"location\",\"capacity\"}" },
     { "enrol", "SESSION_ID WORKER_ID", "", enrol, NULL },
     { "attend", "ENROLMENT_ID yes|no", "", attend, "once the session has started" },

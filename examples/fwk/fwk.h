@@ -55,7 +55,7 @@ struct fwk {
 struct fwk_verb {
     const char *name;     /* one or two words */
     const char *args;     /* positional arguments after STORE; "[X]" is optional */
-    const char *opts;     /* accepted options, space separated, without "--" (e.g. "json at") */
+    const char *opts;     /* accepted options, space separated, without "--"; "json!" is required */
     int (*fn)(struct fwk *f, fw_error **err);  /* returns FW_OK, an FW_E* code or FWK_USAGE */
     const char *help;
 };
@@ -82,6 +82,12 @@ int fwk_json_opt(struct fwk *f, const char **json, size_t *len);
 /* --idem KEY, or a fresh key for this run (written to buf). */
 const char *fwk_idem(const struct fwk *f, char *buf, size_t size);
 int fwk_parse_i64(const char *s, int64_t *out);
+/* 64 hex digits into a 32-byte key (a platform public key); -1 when malformed. */
+int fwk_parse_key(const char *hex, uint8_t out[32]);
+/* A whole file, NUL-terminated, freed with free(); NULL when it cannot be read. */
+uint8_t *fwk_read_file(const char *path, size_t *len);
+/* s escaped for a JSON string (in one of four static buffers, up to 500 bytes). */
+const char *fwk_esc(const char *s);
 
 /* Prints JSON text indented, one member per line. */
 void fwk_print_json(const char *json, size_t len);

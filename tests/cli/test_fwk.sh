@@ -93,7 +93,7 @@ expect_err "fwk: ledger transfer: missing arguments"
 run 2 party enterprise get "$STORE" one
 expect_err "'one' is not a whole number"
 run 2 party enterprise apply "$STORE"
-expect_err "needs --json FILE"
+expect_err "fwk: party enterprise apply: needs --json"
 run 2 party enterprise get "$STORE" 1 --as emperor
 expect_err "--as wants ROLE[:PARTY_ID]"
 
@@ -231,8 +231,8 @@ echo "service contract text" >"$DIR/doc.txt"
 input '{"party_kind":"worker","party_id":1,"category":"contract","title":"service contract","source":"fwk","retention":"labour_contract"}'
 run 0 archive file "$STORE" "$DIR/doc.txt" --json -
 expect '"document_id": 1'
-run 1 archive read "$STORE" 1
-expect_err "fwk: archive read: purpose:"
+run 2 archive read "$STORE" 1
+expect_err "fwk: archive read: needs --purpose"
 run 0 archive read "$STORE" 1 --purpose "labour inspection"
 expect "service contract text"
 input '{"kind":"complaint","party_kind":"worker","party_id":1,"channel":"app","category":"payout","title":"payment late","description":"the payment arrived three days late"}'
