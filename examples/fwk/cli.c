@@ -139,28 +139,32 @@ static const struct fwk_verb *find_verb(const struct fwk_verb *verbs, size_t n, 
     return NULL;
 }
 
+/* "  fwk ledger transfer STORE DEBIT_ID ... [--idem IDEM]": a required option has no brackets. */
 static void verb_usage(const char *cmd, const struct fwk_verb *v)
 {
-    fprintf(stderr, "  fwk %s %s STORE%s%s", cmd, v->name, v->args && *v->args ? " " : "", v->args ? v->args : "");
-    if (v->opts && *v->opts) {
-        const char *p = v->opts;
-        while (*p) {
-            size_t w;
-            while (*p == ' ')
-                p++;
-            int required, json;
-            w = strcspn(p, " ");
-            required = w && p[w - 1] == '!';
-            json = strncmp(p, "json", 4) == 0 && w == 4u + (size_t)required;
-            if (w) {
-                size_t k, nw = w - (size_t)required;
-                fprintf(stderr, required ? " --%.*s " : " [--%.*s ", (int)nw, p);
-                for (k = 0; k < nw && !json; k++) /* the value is named after the option */
-                    fputc(p[k] >= 'a' && p[k] <= 'z' ? p[k] - 'a' + 'A' : p[k], stderr);
-                fprintf(stderr, "%s%s", json ? "FILE|-" : "", required ? "" : "]");
-            }
-            p += w;
-        }
+    const char *p = v->opts ? v->opts : "";
+
+    fprintf(stderr, "  fwk %s %s%s%s%s", cmd, v->name, v->flags & FWK_NO_STORE ? "" : " STORE",
+            v->args && *v->args ? " " : "", v->args ? v->args : "");
+    while (*p) {
+        size_t w, k, name_len;
+        int required, json;
+
+        while (*p == ' ')
+            p++;
+        if (!(w = strcspn(p, " ")))
+            break;
+        required = p[w - 1] == '!';
+        name_len = w - (size_t)required;
+        json = name_len == 4 && strncmp(p, "json", 4) == 0;
+        fprintf(stderr, required ? " --%.*s " : " [--%.*s ", (int)name_len, p);
+        if (json)
+            fputs("FILE|-", stderr);
+        for (k = 0; k < name_len && !json; k++) /* the value is named after the option */
+            fputc(p[k] >= 'a' && p[k] <= 'z' ? p[k] - 'a' + 'A' : p[k], stderr);
+        if (!required)
+            fputc(']', stderr);
+        p += w;
     }
     fprintf(stderr, "%s%s\n", v->help ? "\n      " : "", v->help ? v->help : "");
 }
@@ -173,7 +177,7 @@ static int usage(const char *cmd, const struct fwk_verb *verbs, size_t n, const 
     for (i = 0; i < n; i++)
         if (!only || only == &verbs[i])
             verb_usage(cmd, &verbs[i]);
-    fprintf(stderr, "  options of every verb: [--as ROLE[:PARTY_ID]] (default admin)\n");
+    fprintf(stderr, "  options of every verb with a STORE: [--as ROLE[:PARTY_ID]] (default admin)\n");
     return 2;
 }
 
@@ -286,8 +290,12 @@ int fwk_run(const char *cmd, const struct fwk_verb *verbs, size_t n, int argc, c
         }
     }
     count_args(v->args, &min, &max);
-    if (npos < 1 + min || npos > 1 + max) {
-        fprintf(stderr, "fwk: %s %s: %s\n", cmd, v->name, npos < 1 + min ? "missing arguments" : "too many arguments");
+    if (!(v->flags & FWK_NO_STORE)) {
+        min++; /* STORE */
+        max++;
+    }
+    if (npos < min || npos > max) {
+        fprintf(stderr, "fwk: %s %s: %s\n", cmd, v->name, npos < min ? "missing arguments" : "too many arguments");
         return usage(cmd, verbs, n, v);
     }
     snprintf(f.what, sizeof(f.what), "%s %s", cmd, v->name);
@@ -295,15 +303,20 @@ int fwk_run(const char *cmd, const struct fwk_verb *verbs, size_t n, int argc, c
         fprintf(stderr, "fwk: %s: needs --%.*s\n", f.what, i, missing);
         return usage(cmd, verbs, n, v);
     }
-    f.store = pos[0];
-    f.argc = npos - 1;
-    f.argv = pos + 1;
-
-    if (open_store(&f.ctx, f.store, f.what))
-        return 1;
-    rc = fw_ctx_set_actor(f.ctx, role, party, "fwk", &err);
-    if (rc == FW_OK)
+    if (v->flags & FWK_NO_STORE) {
+        f.argc = npos;
+        f.argv = pos;
         rc = v->fn(&f, &err);
+    } else {
+        f.store = pos[0];
+        f.argc = npos - 1;
+        f.argv = pos + 1;
+        if (open_store(&f.ctx, f.store, f.what))
+            return 1;
+        rc = fw_ctx_set_actor(f.ctx, role, party, "fwk", &err);
+        if (rc == FW_OK)
+            rc = v->fn(&f, &err);
+    }
     fw_ctx_free(f.ctx);
     free(f.json);
     if (rc == FWK_USAGE) {
@@ -385,7 +398,7 @@ int fwk_opt_time(const struct fwk *f, const char *name, int64_t *out)
     const char *s = fwk_opt(f, name);
     int y, m, d, used = 0;
 
-    *out = fw_ctx_now(f->ctx);
+    *out = f->ctx ? fw_ctx_now(f->ctx) : 0;
     if (!s)
         return FW_OK;
     if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 && s[used] == '\0' && m >= 1 && m <= 12 && d >= 1 &&

@@ -108,43 +108,44 @@ static int export_bundle(struct fwk *f, fw_error **err)
     if ((rc = fwk_arg_i64(f, 1, &party)) != FW_OK ||
         (rc = fw_archive_export(f->ctx, f->argv[0], party, f->argv[2], format, fwk_opt(f, "purpose"), err)) != FW_OK)
         return rc;
-    return fwk_printf("{\"bundle\":\"%s\",\"format\":\"%s\"}", fwk_esc(f->argv[2]), format == FW_ARCHIVE_BUNDLE_TAR ? "tar" : "dir");
+    return fwk_printf("{\"bundle\":\"%s\",\"format\":\"%s\"}", fwk_esc(f->argv[2]),
+                      format == FW_ARCHIVE_BUNDLE_TAR ? "tar" : "dir");
+}
+
+
+/* The manifest's signature against --key (without it, the key inside), and every document. */
+static int verify_bundle(struct fwk *f, fw_error **err)
+{
+    const char *hex = fwk_opt(f, "key");
+    char *manifest = NULL;
+    size_t len = 0;
+    uint8_t pk[32];
+    int rc;
+
+    if (hex && fwk_parse_key(hex, pk) != 0) {
+        fprintf(stderr, "fwk: %s: --key wants 64 hex digits\n", f->what);
+        return FWK_USAGE;
+    }
+    if ((rc = fw_archive_verify_bundle(f->argv[0], hex ? pk : NULL, &manifest, &len, err)) != FW_OK)
+        return rc;
+    fwk_print_owned(manifest, len);
+    printf("bundle verifies%s\n", hex ? " against the given key" : "");
+    return FW_OK;
 }
 
 static const struct fwk_verb verbs[] = {
     { "file", "CONTENT_FILE", "json!", file_doc,
-      "{\"party_kind\",\"party_id\",\"category\",\"title\",\"source\",\"retention\",\"personal\"}" },
-    { "get", "DOCUMENT_ID", "", get, "the catalogue entry" },
-    { "list", "PARTY_KIND PARTY_ID", "", list, "a party's catalogue (platform 0, enterprise N, worker N)" },
-    { "read", "DOCUMENT_ID", "purpose! out", read_doc, "a logged use: --purpose is required" },
-    { "access-log", "DOCUMENT_ID", "", access_log, "who read it, when and why" },
-    { "export", "PARTY_KIND PARTY_ID PATH", "purpose! format", export_bundle, "a signed bundle; --format dir|tar" },
+      "{\"party_kind\",\"party_id\",\"category\",\"title\",\"source\",\"retention\",\"personal\"}", 0 },
+    { "get", "DOCUMENT_ID", "", get, "the catalogue entry", 0 },
+    { "list", "PARTY_KIND PARTY_ID", "", list, "a party's catalogue (platform 0, enterprise N, worker N)", 0 },
+    { "read", "DOCUMENT_ID", "purpose! out", read_doc, "a logged use: --purpose is required", 0 },
+    { "access-log", "DOCUMENT_ID", "", access_log, "who read it, when and why", 0 },
+    { "export", "PARTY_KIND PARTY_ID PATH", "purpose! format", export_bundle, "a signed bundle; --format dir|tar", 0 },
+    { "verify-bundle", "PATH", "key", verify_bundle, "a bundle, offline: --key is what `fwk audit key` prints",
+      FWK_NO_STORE },
 };
-
-/* fwk archive verify-bundle PATH [--key HEX]: needs no store. */
-static int verify_bundle(int argc, char **argv)
-{
-    fw_error *err = NULL;
-    char *manifest = NULL;
-    size_t len = 0;
-    uint8_t pk[32];
-    int rc, with_key = argc == 5 && strcmp(argv[3], "--key") == 0;
-
-    if ((argc != 3 && !with_key) || (with_key && fwk_parse_key(argv[4], pk) != 0)) {
-        fprintf(stderr, "usage: fwk archive verify-bundle PATH [--key HEX]\n");
-        return 2;
-    }
-    rc = fw_archive_verify_bundle(argv[2], with_key ? pk : NULL, &manifest, &len, &err);
-    if (rc != FW_OK)
-        return fwk_fail("archive verify-bundle", rc, err);
-    fwk_print_owned(manifest, len);
-    printf("bundle verifies%s\n", with_key ? " against the given key" : "");
-    return 0;
-}
 
 int fwk_cmd_archive(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "verify-bundle") == 0)
-        return verify_bundle(argc, argv);
     return FWK_RUN("archive", verbs, argc, argv);
 }

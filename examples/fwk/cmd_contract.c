@@ -138,14 +138,14 @@ static int terminate(struct fwk *f, fw_error **err)
 }
 
 static const struct fwk_verb verbs[] = {
-    { "template add", "", "json!", template_add, "a template with {{placeholders}}" },
-    { "template get", "ID", "", template_get, NULL },
-    { "create", "", "json!", create, "{\"template_id\",\"enterprise_id\"?,\"worker_id\"?,\"values\"?}" },
-    { "send", "ID", "", send, "draft -> sent" },
-    { "sign", "ID", "json", sign, "sign as the --as actor; --json gives the evidence" },
-    { "verify", "ID", "", verify, "document hash and every signature" },
-    { "get", "ID", "", get, NULL },
-    { "terminate", "ID REASON", "", terminate, NULL },
+    { "template add", "", "json!", template_add, "a template with {{placeholders}}", 0 },
+    { "template get", "ID", "", template_get, NULL, 0 },
+    { "create", "", "json!", create, "{\"template_id\",\"enterprise_id\"?,\"worker_id\"?,\"values\"?}", 0 },
+    { "send", "ID", "", send, "draft -> sent", 0 },
+    { "sign", "ID", "json", sign, "sign as the --as actor; --json gives the evidence", 0 },
+    { "verify", "ID", "", verify, "document hash and every signature", 0 },
+    { "get", "ID", "", get, NULL, 0 },
+    { "terminate", "ID REASON", "", terminate, NULL, 0 },
 };
 
 int fwk_cmd_contract(int argc, char **argv)

@@ -56,10 +56,10 @@ static int quote(struct fwk *f, fw_error **err)
 }
 
 static const struct fwk_verb verbs[] = {
-    { "schedule set", "", "json!", schedule_set, "a new version of an enterprise's schedule" },
-    { "schedule get", "ENTERPRISE_ID", "at", schedule_get, "the schedule in force (--at YYYY-MM-DD)" },
+    { "schedule set", "", "json!", schedule_set, "a new version of an enterprise's schedule", 0 },
+    { "schedule get", "ENTERPRISE_ID", "at", schedule_get, "the schedule in force (--at YYYY-MM-DD)", 0 },
     { "quote", "ENTERPRISE_ID AMOUNT_FEN", "volume at json", quote,
-      "the fee on an amount, with the month's --volume before it; --json quotes a schedule without storing it" },
+      "the fee on an amount, with the month's --volume before it; --json quotes a schedule without storing it", 0 },
 };
 
 int fwk_cmd_fee(int argc, char **argv)

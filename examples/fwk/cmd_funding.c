@@ -122,13 +122,13 @@ static int give_back(struct fwk *f, fw_error **err)
 }
 
 static const struct fwk_verb verbs[] = {
-    { "source", "ENTERPRISE_ID", "json!", source, "register a payer account {\"payer_account\",\"payer_name\"?}" },
-    { "reference", "ENTERPRISE_ID", "", reference, "the code an enterprise writes in the transfer remark" },
-    { "notice", "", "json!", notice, "{\"bank_txn_id\",\"amount_fen\",\"payer_account\"?,\"remark\"?,...}" },
-    { "get", "INCOMING_ID", "", get, NULL },
-    { "list", "", "state limit before", list, "--state all|recognised|suspense|assigned|returned" },
-    { "assign", "INCOMING_ID ENTERPRISE_ID", "idem", assign, "from suspense to an enterprise" },
-    { "return", "INCOMING_ID", "idem", give_back, "from suspense back to the payer" },
+    { "source", "ENTERPRISE_ID", "json!", source, "register a payer account {\"payer_account\",\"payer_name\"?}", 0 },
+    { "reference", "ENTERPRISE_ID", "", reference, "the code an enterprise writes in the transfer remark", 0 },
+    { "notice", "", "json!", notice, "{\"bank_txn_id\",\"amount_fen\",\"payer_account\"?,\"remark\"?,...}", 0 },
+    { "get", "INCOMING_ID", "", get, NULL, 0 },
+    { "list", "", "state limit before", list, "--state all|recognised|suspense|assigned|returned", 0 },
+    { "assign", "INCOMING_ID ENTERPRISE_ID", "idem", assign, "from suspense to an enterprise", 0 },
+    { "return", "INCOMING_ID", "idem", give_back, "from suspense back to the payer", 0 },
 };
 
 int fwk_cmd_funding(int argc, char **argv)

@@ -13,7 +13,8 @@ static int product_create(struct fwk *f, fw_error **err)
     fw_id id = 0;
     int rc;
 
-    if ((rc = fwk_json(f, &json, &len)) != FW_OK || (rc = fw_insurance_product_create(f->ctx, json, len, &id, err)) != FW_OK)
+    if ((rc = fwk_json(f, &json, &len)) != FW_OK ||
+        (rc = fw_insurance_product_create(f->ctx, json, len, &id, err)) != FW_OK)
         return rc;
     return fwk_printf("{\"product_id\":%lld}", (long long)id);
 }
@@ -45,7 +46,8 @@ static int recommend(struct fwk *f, fw_error **err)
     size_t len;
     int rc;
 
-    if ((rc = fwk_json(f, &json, &len)) != FW_OK || (rc = fw_insurance_recommend(f->ctx, json, len, &out, &len, err)) != FW_OK)
+    if ((rc = fwk_json(f, &json, &len)) != FW_OK ||
+        (rc = fw_insurance_recommend(f->ctx, json, len, &out, &len, err)) != FW_OK)
         return rc;
     return fwk_print_owned(out, len);
 }
@@ -100,14 +102,14 @@ static int certificate(struct fwk *f, fw_error **err)
 }
 
 static const struct fwk_verb verbs[] = {
-    { "product create", "", "json!", product_create, "{\"code\",\"name\",\"type\",\"insurer\",\"premium_rule\",...}" },
-    { "product list", "", "", product_list, NULL },
-    { "product retire", "PRODUCT_ID", "", product_retire, NULL },
-    { "recommend", "", "json!", recommend, "{\"worker_id\",\"birth_date\",\"work\":[{\"category\",\"risk_level\"}]}" },
-    { "enrol", "", "json!", enrol, "{\"product_id\",\"worker_id\",\"birth_date\",\"start\"?,\"end\"?}" },
-    { "enrolments", "WORKER_ID", "", enrolments, NULL },
-    { "premium", "PRODUCT_ID UNITS", "", premium, "orders, days or person-months, by the product's rule" },
-    { "certificate", "ENROLMENT_ID", "", certificate, "a signed certificate of cover" },
+    { "product create", "", "json!", product_create, "{\"code\",\"name\",\"type\",\"insurer\",\"premium_rule\",...}", 0 },
+    { "product list", "", "", product_list, NULL, 0 },
+    { "product retire", "PRODUCT_ID", "", product_retire, NULL, 0 },
+    { "recommend", "", "json!", recommend, "{\"worker_id\",\"birth_date\",\"work\":[{\"category\",\"risk_level\"}]}", 0 },
+    { "enrol", "", "json!", enrol, "{\"product_id\",\"worker_id\",\"birth_date\",\"start\"?,\"end\"?}", 0 },
+    { "enrolments", "WORKER_ID", "", enrolments, NULL, 0 },
+    { "premium", "PRODUCT_ID UNITS", "", premium, "orders, days or person-months, by the product's rule", 0 },
+    { "certificate", "ENROLMENT_ID", "", certificate, "a signed certificate of cover", 0 },
 };
 
 int fwk_cmd_insurance(int argc, char **argv)

@@ -181,19 +181,19 @@ static int export_text(struct fwk *f, fw_error **err)
 }
 
 static const struct fwk_verb verbs[] = {
-    { "account open", "", "json!", account_open, "{\"owner_kind\",\"owner_id\",\"type\",\"currency\"?}" },
-    { "account get", "ID", "", account_get, NULL },
-    { "account close", "ID", "", account_close, "only with a zero balance" },
-    { "balance", "ACCOUNT_ID", "", balance, "posted, pending and available, in fen" },
-    { "transfer", "DEBIT_ID CREDIT_ID AMOUNT_FEN REASON", "idem", transfer, "one posted entry" },
-    { "post", "", "json!", post, "an entry of several postings" },
-    { "reverse", "ENTRY_ID REASON", "idem", reverse, NULL },
-    { "trial-balance", "", "", trial_balance, "debits and credits per currency; balanced is true when equal" },
-    { "entries", "", "json", entries, "newest first; --json gives the query" },
-    { "period close", "YYYY-MM", "", period_close, "seal a month that is over" },
-    { "period verify", "YYYY-MM", "", period_verify, "recompute a sealed month's hash" },
-    { "period reopen", "YYYY-MM REASON", "", period_reopen, NULL },
-    { "export", "", "format from to", export_text, "--format csv|ledger; [--from, --to) as YYYY-MM-DD or ms" },
+    { "account open", "", "json!", account_open, "{\"owner_kind\",\"owner_id\",\"type\",\"currency\"?}", 0 },
+    { "account get", "ID", "", account_get, NULL, 0 },
+    { "account close", "ID", "", account_close, "only with a zero balance", 0 },
+    { "balance", "ACCOUNT_ID", "", balance, "posted, pending and available, in fen", 0 },
+    { "transfer", "DEBIT_ID CREDIT_ID AMOUNT_FEN REASON", "idem", transfer, "one posted entry", 0 },
+    { "post", "", "json!", post, "an entry of several postings", 0 },
+    { "reverse", "ENTRY_ID REASON", "idem", reverse, NULL, 0 },
+    { "trial-balance", "", "", trial_balance, "debits and credits per currency; balanced is true when equal", 0 },
+    { "entries", "", "json", entries, "newest first; --json gives the query", 0 },
+    { "period close", "YYYY-MM", "", period_close, "seal a month that is over", 0 },
+    { "period verify", "YYYY-MM", "", period_verify, "recompute a sealed month's hash", 0 },
+    { "period reopen", "YYYY-MM REASON", "", period_reopen, NULL, 0 },
+    { "export", "", "format from to", export_text, "--format csv|ledger; [--from, --to) as YYYY-MM-DD or ms", 0 },
 };
 
 int fwk_cmd_ledger(int argc, char **argv)

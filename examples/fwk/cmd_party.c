@@ -215,21 +215,21 @@ static int platform_check(struct fwk *f, fw_error **err)
 }
 
 static const struct fwk_verb verbs[] = {
-    { "enterprise apply", "", "json!", enterprise_apply, "an enterprise applies (R-5.1)" },
-    { "enterprise verify", "ID", "", enterprise_verify, "registry check; without a provider it waits for review" },
-    { "enterprise review", "ID", "json!", enterprise_review, "{\"decision\":\"approve\"|\"reject\",\"reasons\":[...]}" },
-    { "enterprise activate", "ID", "", enterprise_activate, "activate once the cooperation agreement is signed" },
-    { "enterprise suspend", "ID REASON", "", enterprise_suspend, NULL },
-    { "enterprise get", "ID", "", enterprise_get, NULL },
-    { "worker register", "", "json!", worker_register, "a worker registers (R-5.2)" },
-    { "worker verify", "ID", "liveness", worker_verify, "real-name check; without a provider it waits for review" },
-    { "worker review", "ID", "json!", worker_review, "{\"decision\":\"approve\"|\"reject\",\"reason\":...}" },
-    { "worker activate", "ID", "", worker_activate, "activate once the service agreement is signed" },
-    { "worker get", "ID", "", worker_get, "personal data masked unless the actor may see it" },
-    { "platform set", "", "json!", platform_set, "the platform's profile and licences (R-4.1)" },
-    { "platform get", "", "", platform_get, NULL },
-    { "platform channel", "", "json!", channel_add, "record a payment-channel agreement" },
-    { "platform check", "", "", platform_check, "whether the platform may move money" },
+    { "enterprise apply", "", "json!", enterprise_apply, "an enterprise applies (R-5.1)", 0 },
+    { "enterprise verify", "ID", "", enterprise_verify, "registry check; without a provider it waits for review", 0 },
+    { "enterprise review", "ID", "json!", enterprise_review, "{\"decision\":\"approve\"|\"reject\",\"reasons\":[...]}", 0 },
+    { "enterprise activate", "ID", "", enterprise_activate, "activate once the cooperation agreement is signed", 0 },
+    { "enterprise suspend", "ID REASON", "", enterprise_suspend, NULL, 0 },
+    { "enterprise get", "ID", "", enterprise_get, NULL, 0 },
+    { "worker register", "", "json!", worker_register, "a worker registers (R-5.2)", 0 },
+    { "worker verify", "ID", "liveness", worker_verify, "real-name check; without a provider it waits for review", 0 },
+    { "worker review", "ID", "json!", worker_review, "{\"decision\":\"approve\"|\"reject\",\"reason\":...}", 0 },
+    { "worker activate", "ID", "", worker_activate, "activate once the service agreement is signed", 0 },
+    { "worker get", "ID", "", worker_get, "personal data masked unless the actor may see it", 0 },
+    { "platform set", "", "json!", platform_set, "the platform's profile and licences (R-4.1)", 0 },
+    { "platform get", "", "", platform_get, NULL, 0 },
+    { "platform channel", "", "json!", channel_add, "record a payment-channel agreement", 0 },
+    { "platform check", "", "", platform_check, "whether the platform may move money", 0 },
 };
 
 int fwk_cmd_party(int argc, char **argv)

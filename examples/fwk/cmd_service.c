@@ -120,19 +120,19 @@ static int report(struct fwk *f, fw_error **err)
 
 static const struct fwk_verb verbs[] = {
     { "complaint open", "", "json!", open_case,
-      "{\"kind\":\"complaint\"|\"enquiry\",\"party_kind\",\"party_id\",\"channel\",\"category\",\"title\",...}" },
-    { "complaint ack", "CASE_ID", "json", ack, "acknowledge receipt" },
-    { "complaint assess", "CASE_ID", "json", assess, NULL },
-    { "complaint investigate", "CASE_ID", "json", investigate, NULL },
-    { "complaint respond", "CASE_ID", "json", respond, NULL },
-    { "complaint decide", "CASE_ID", "json", decide, "{\"decision\",\"accepted\"}" },
-    { "complaint close", "CASE_ID", "json", close_case, "{\"satisfaction\":1..5,\"note\"?}" },
-    { "complaint escalate", "CASE_ID", "json", escalate, "{\"reason\",\"to\"}" },
-    { "complaint reopen", "CASE_ID", "json", reopen, "{\"reason\"}" },
-    { "complaint get", "CASE_ID", "", get, NULL },
-    { "overdue", "", "", overdue, "open cases past a time limit" },
-    { "kpis", "YYYY-MM", "json", kpis, "the month's service KPIs; --json {\"orders\":N}" },
-    { "report", "YYYY-MM", "json html", report, "the service-quality report; --html FILE for the page" },
+      "{\"kind\":\"complaint\"|\"enquiry\",\"party_kind\",\"party_id\",\"channel\",\"category\",\"title\",...}", 0 },
+    { "complaint ack", "CASE_ID", "json", ack, "acknowledge receipt", 0 },
+    { "complaint assess", "CASE_ID", "json", assess, NULL, 0 },
+    { "complaint investigate", "CASE_ID", "json", investigate, NULL, 0 },
+    { "complaint respond", "CASE_ID", "json", respond, NULL, 0 },
+    { "complaint decide", "CASE_ID", "json", decide, "{\"decision\",\"accepted\"}", 0 },
+    { "complaint close", "CASE_ID", "json", close_case, "{\"satisfaction\":1..5,\"note\"?}", 0 },
+    { "complaint escalate", "CASE_ID", "json", escalate, "{\"reason\",\"to\"}", 0 },
+    { "complaint reopen", "CASE_ID", "json", reopen, "{\"reason\"}", 0 },
+    { "complaint get", "CASE_ID", "", get, NULL, 0 },
+    { "overdue", "", "", overdue, "open cases past a time limit", 0 },
+    { "kpis", "YYYY-MM", "json", kpis, "the month's service KPIs; --json {\"orders\":N}", 0 },
+    { "report", "YYYY-MM", "json html", report, "the service-quality report; --html FILE for the page", 0 },
 };
 
 int fwk_cmd_service(int argc, char **argv)

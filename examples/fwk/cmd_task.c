@@ -198,21 +198,21 @@ static int timers(struct fwk *f, fw_error **err)
 }
 
 static const struct fwk_verb verbs[] = {
-    { "category set", "", "json!", category_set, "{\"code\",\"name\",\"risk_level\",\"restricted\",...}" },
-    { "category list", "", "", category_list, NULL },
-    { "create", "", "json!", create, "a draft task of an enterprise" },
-    { "get", "TASK_ID", "", get, NULL },
-    { "submit", "TASK_ID", "", submit, "draft -> submitted; prints how many review flags were raised" },
-    { "review", "TASK_ID", "json!", review, "{\"decision\":\"approve\"|\"reject\",\"reasons\"?,\"acknowledge\"?}" },
-    { "publish", "TASK_ID", "", publish, NULL },
-    { "cancel", "TASK_ID REASON", "", cancel, NULL },
-    { "list", "", "json", list, "--json takes the filter" },
-    { "take", "TASK_ID WORKER_ID", "", take, "a worker takes a slot" },
-    { "deliver", "ASSIGNMENT_ID", "json!", deliver, "{\"summary\",\"attachments\"?,\"completed_ms\"}" },
-    { "accept", "ASSIGNMENT_ID", "idem", accept, "the pay becomes due" },
-    { "reject", "ASSIGNMENT_ID REASON", "", reject, NULL },
-    { "assignment", "ASSIGNMENT_ID", "", assignment_get, NULL },
-    { "timers", "", "", timers, "run deadlines due by the clock" },
+    { "category set", "", "json!", category_set, "{\"code\",\"name\",\"risk_level\",\"restricted\",...}", 0 },
+    { "category list", "", "", category_list, NULL, 0 },
+    { "create", "", "json!", create, "a draft task of an enterprise", 0 },
+    { "get", "TASK_ID", "", get, NULL, 0 },
+    { "submit", "TASK_ID", "", submit, "draft -> submitted; prints how many review flags were raised", 0 },
+    { "review", "TASK_ID", "json!", review, "{\"decision\":\"approve\"|\"reject\",\"reasons\"?,\"acknowledge\"?}", 0 },
+    { "publish", "TASK_ID", "", publish, NULL, 0 },
+    { "cancel", "TASK_ID REASON", "", cancel, NULL, 0 },
+    { "list", "", "json", list, "--json takes the filter", 0 },
+    { "take", "TASK_ID WORKER_ID", "", take, "a worker takes a slot", 0 },
+    { "deliver", "ASSIGNMENT_ID", "json!", deliver, "{\"summary\",\"attachments\"?,\"completed_ms\"}", 0 },
+    { "accept", "ASSIGNMENT_ID", "idem", accept, "the pay becomes due", 0 },
+    { "reject", "ASSIGNMENT_ID REASON", "", reject, NULL, 0 },
+    { "assignment", "ASSIGNMENT_ID", "", assignment_get, NULL, 0 },
+    { "timers", "", "", timers, "run deadlines due by the clock", 0 },
 };
 
 int fwk_cmd_task(int argc, char **argv)

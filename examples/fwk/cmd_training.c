@@ -110,15 +110,15 @@ static int certificates(struct fwk *f, fw_error **err)
 }
 
 static const struct fwk_verb verbs[] = {
-    { "instructor add", "", "json!", instructor_add, NULL },
-    { "course add", "", "json!", course_add, "{\"code\",\"title\",\"hours\",\"pass_score\",\"validity_days\"}" },
-    { "course get", "COURSE_ID", "", course_get, NULL },
+    { "instructor add", "", "json!", instructor_add, NULL, 0 },
+    { "course add", "", "json!", course_add, "{\"code\",\"title\",\"hours\",\"pass_score\",\"validity_days\"}", 0 },
+    { "course get", "COURSE_ID", "", course_get, NULL, 0 },
     { "session add", "", "json!", session_add,
-      "{\"course_id\",\"instructor_id\",\"starts_ms\",\"ends_ms\",\"location\",\"capacity\"}" },
-    { "enrol", "SESSION_ID WORKER_ID", "", enrol, NULL },
-    { "attend", "ENROLMENT_ID yes|no", "", attend, "once the session has started" },
-    { "assess", "ENROLMENT_ID SCORE", "", assess, "a passing score issues a certificate" },
-    { "certificates", "WORKER_ID", "", certificates, NULL },
+      "{\"course_id\",\"instructor_id\",\"starts_ms\",\"ends_ms\",\"location\",\"capacity\"}", 0 },
+    { "enrol", "SESSION_ID WORKER_ID", "", enrol, NULL, 0 },
+    { "attend", "ENROLMENT_ID yes|no", "", attend, "once the session has started", 0 },
+    { "assess", "ENROLMENT_ID SCORE", "", assess, "a passing score issues a certificate", 0 },
+    { "certificates", "WORKER_ID", "", certificates, NULL, 0 },
 };
 
 int fwk_cmd_training(int argc, char **argv)

@@ -37,10 +37,10 @@ const char *fwk_code_name(int rc);
 #define FWK_USAGE 1000
 #define FWK_MAX_OPTS 8
 
-/* One verb run: the store open, the actor set, options and positional arguments parsed. */
+/* One verb run: the store open (ctx NULL for FWK_NO_STORE), the actor set, options and positional arguments parsed. */
 struct fwk {
     char what[96];        /* "party enterprise apply": names the verb in messages */
-    const char *store;
+    const char *store;    /* NULL for FWK_NO_STORE */
     fw_ctx *ctx;
     int argc;             /* positional arguments after STORE */
     char **argv;
@@ -58,7 +58,9 @@ struct fwk_verb {
     const char *opts;     /* accepted options, space separated, without "--"; "json!" is required */
     int (*fn)(struct fwk *f, fw_error **err);  /* returns FW_OK, an FW_E* code or FWK_USAGE */
     const char *help;
+    uint32_t flags;       /* FWK_NO_STORE: the verb needs no store (offline verification) */
 };
+#define FWK_NO_STORE 1u
 
 /*
  * Runs the verb argv names: usage errors exit 2; a failed call prints

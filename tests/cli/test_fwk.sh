@@ -305,6 +305,8 @@ expect "exported audit log verifies against the given key"
 sed 's/funding.recognised/funding.recognized/' "$DIR/audit.json" >"$DIR/audit-edited.json"
 run 1 audit verify-export "$DIR/audit-edited.json" --key "$key"
 expect_err "(FW_ECORRUPT)"
+run 2 audit verify-export "$DIR/audit.json" --key not-hex
+expect_err "--key wants 64 hex digits"
 
 echo "1..$n"
 if [ "$failures" -ne 0 ]; then
