@@ -14,6 +14,7 @@
 #include <flexwork/vault.h>
 #include <flexwork/party.h>
 #include <flexwork/ledger.h>
+#include <flexwork/risk.h>
 #include <flexwork/contract.h>
 #include <flexwork/training.h>
 #include <flexwork/task.h>

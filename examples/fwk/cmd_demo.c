@@ -10,6 +10,7 @@ static const struct {
     { "core", demo_core },
     { "party", demo_party },
     { "ledger", demo_ledger },
+    { "risk", demo_risk },
     { "task", demo_task },
     { "tax", demo_tax },
     { "archive", demo_archive },

@@ -16,6 +16,7 @@ struct demo {
 int demo_core(struct demo *d);
 int demo_party(struct demo *d);
 int demo_ledger(struct demo *d);
+int demo_risk(struct demo *d);
 int demo_task(struct demo *d);
 int demo_tax(struct demo *d);
 int demo_archive(struct demo *d);

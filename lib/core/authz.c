@@ -157,6 +157,15 @@ static const struct rule rules[] = {
     { "tax.certificate",    R(ADMIN) | R(OPERATOR) | R(TAX_AGENT) | R(SYSTEM) },
 
     /* risk */
+    { "risk.check",      STAFF | R(FINANCE) | R(SYSTEM) },
+    { "risk.release",    STAFF | R(FINANCE) | R(SYSTEM) },
+    { "risk.list",       R(ADMIN) | R(OPERATOR) | R(REVIEWER) },
+    { "risk.read",       READERS | R(SYSTEM) },
+    { "risk.configure",  R(ADMIN) },
+    { "risk.review",     STAFF | R(REVIEWER) },
+    { "risk.signal",     STAFF | R(REVIEWER) | R(FINANCE) | R(SYSTEM) },
+    { "risk.rate",       STAFF | R(REVIEWER) | R(SYSTEM) },
+    { "risk.inspect",    STAFF | R(REVIEWER) | R(SYSTEM) },
 
     /* payout */
 

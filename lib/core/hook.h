@@ -9,6 +9,8 @@
  *   "party.worker.activate"      worker id, NULL
  *   "party.enterprise.cancel"    enterprise id, NULL  (refuse while balances or open work remain)
  *   "party.worker.cancel"        worker id, NULL
+ *   "party.worker.change"        worker id, NULL  (phone or bank card changed)
+ *   "party.worker.erase"         worker id, NULL  (personal data erased: drop derived keys)
  *   "task.take"                  task id, const struct fw__task_take_event *
  *   "funding.receive"            enterprise id, const int64_t *amount_fen
  */

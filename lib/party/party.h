@@ -51,6 +51,8 @@ int fw__party_worker_birth_date(fw_ctx *ctx, fw_id worker_id, int *y, int *m, in
                                 fw_error **err);
 /* The worker's bank card in clear (malloc'd, free with fw_free), for the payout module only. */
 int fw__party_worker_bank_card(fw_ctx *ctx, fw_id worker_id, char **out, fw_error **err);
+/* The worker's phone number in clear (malloc'd), for the risk module's list screening. */
+int fw__party_worker_phone(fw_ctx *ctx, fw_id worker_id, char **out, fw_error **err);
 /* The worker's name and ID number in clear (malloc'd), for tax registration and declaration. */
 int fw__party_worker_identity(fw_ctx *ctx, fw_id worker_id, char **name, char **id_number,
                               fw_error **err);

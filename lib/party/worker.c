@@ -443,6 +443,8 @@ int fw_party_worker_change(fw_ctx *ctx, fw_id worker_id, const char *json, size_
             cJSON_ReplaceItemInObjectCaseSensitive(pii, "bank_card", cJSON_CreateString(card));
         if (rc == FW_OK)
             rc = store_pii(ctx, worker_id, pii, err);
+        if (rc == FW_OK)    /* higher modules screen the new card or phone (core/hook.h) */
+            rc = fw__hook_run(ctx, "party.worker.change", worker_id, NULL, err);
         if (rc == FW_OK && card)
             rc = fw__db_exec(ctx, err, "UPDATE fw_party_worker SET warnings=?, updated_ms=? WHERE id=?", "tii",
                              luhn ? "[\"BANK_CARD_LUHN\"]" : "[]", fw_ctx_now(ctx), worker_id);
@@ -588,6 +590,8 @@ int fw_party_worker_erase(fw_ctx *ctx, fw_id worker_id, fw_error **err)
     if (rc == FW_OK)
         rc = fw__db_exec(ctx, err, "UPDATE fw_party_worker SET id_blind=NULL, erased_ms=? WHERE id=?", "ii",
                          fw_ctx_now(ctx), worker_id);
+    if (rc == FW_OK)    /* higher modules drop what they derived from the person (core/hook.h) */
+        rc = fw__hook_run(ctx, "party.worker.erase", worker_id, NULL, err);
     if (rc == FW_OK)
         rc = set_state(ctx, worker_id, st, FW_WORKER_CLOSED, "party.worker.erase", "\"erased\":true", err);
     return fw__tx_end(ctx, rc, err);
@@ -662,6 +666,11 @@ int fw__party_worker_birth_date(fw_ctx *ctx, fw_id worker_id, int *y, int *m, in
 int fw__party_worker_bank_card(fw_ctx *ctx, fw_id worker_id, char **out, fw_error **err)
 {
     return open_field(ctx, worker_id, "bank_card", out, err);
+}
+
+int fw__party_worker_phone(fw_ctx *ctx, fw_id worker_id, char **out, fw_error **err)
+{
+    return open_field(ctx, worker_id, "phone", out, err);
 }
 
 int fw__party_worker_identity(fw_ctx *ctx, fw_id worker_id, char **name, char **id_number, fw_error **err)
