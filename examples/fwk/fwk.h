@@ -22,6 +22,7 @@ int fwk_cmd_tax(int argc, char **argv);
 int fwk_cmd_archive(int argc, char **argv);
 int fwk_cmd_insurance(int argc, char **argv);
 int fwk_cmd_service(int argc, char **argv);
+int fwk_cmd_risk(int argc, char **argv);
 
 /* Opens a store with the key taken from FWK_PASSPHRASE (default "fwk-demo-passphrase"). */
 int fwk_open(fw_ctx **ctx, const char *path);

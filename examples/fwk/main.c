@@ -22,6 +22,7 @@ static const struct {
     { "archive", fwk_cmd_archive, "archive VERB STORE ...  documents and bundles" },
     { "insurance", fwk_cmd_insurance, "insurance VERB STORE ... products and enrolments" },
     { "service", fwk_cmd_service, "service VERB STORE ...  complaints, KPIs, reports" },
+    { "risk", fwk_cmd_risk, "risk VERB STORE ...     the risk gate, lists, inspection, cases" },
     { "audit", fwk_cmd_audit, "audit VERB STORE ...    verify, checkpoint, export the audit log" },
     { "demo", fwk_cmd_demo, "demo [STORE]            run the end-to-end demo (default :memory:)" },
 };

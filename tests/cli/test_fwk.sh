@@ -226,6 +226,25 @@ expect '"payable_id": 1'
 run 0 task assignment "$STORE" 1
 expect '"state_name": "accepted"'
 
+# --- risk: the gate answers allow / deny with its reasons ----------------------------------------
+input '{"action":"payout","enterprise_id":1,"worker_id":1,"amount_fen":500000,"bank_card":"6222020000000002"}'
+run 0 risk check "$STORE" --json -
+expect '"outcome": "allow"'
+input '{"list":"black","kind":"bank_card","value":"6222020000000002","reason":"涉诈账户","source":"银行通报"}'
+run 0 risk list add "$STORE" --json -
+expect '"entry_id": 1'
+input '{"action":"payout","enterprise_id":1,"worker_id":1,"amount_fen":500000,"bank_card":"6222020000000002"}'
+run 0 risk check "$STORE" --json -
+expect '"outcome": "deny"'
+expect '"code": "LIST_BANK_CARD_BLACK"'
+input '{"action":"payout","enterprise_id":1,"worker_id":1,"amount_fen":-1}'
+run 1 risk check "$STORE" --json -
+expect_err 'fwk: risk check: $.amount_fen: must be an integer'
+input '{"from":"2026-03-01","to":"2026-04-01"}'
+run 0 risk inspect "$STORE" --json -
+expect '"run_id": 1'
+run 0 risk cases "$STORE"
+
 # --- archive, service ----------------------------------------------------------------------------
 echo "service contract text" >"$DIR/doc.txt"
 input '{"party_kind":"worker","party_id":1,"category":"contract","title":"service contract","source":"fwk","retention":"labour_contract"}'
