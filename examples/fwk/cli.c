@@ -393,6 +393,14 @@ static int64_t days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
+static int days_in_month(int y, int m)
+{
+    static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+    return days[m - 1] + (m == 2 && leap);
+}
+
 int fwk_opt_time(const struct fwk *f, const char *name, int64_t *out)
 {
     const char *s = fwk_opt(f, name);
@@ -402,7 +410,7 @@ int fwk_opt_time(const struct fwk *f, const char *name, int64_t *out)
     if (!s)
         return FW_OK;
     if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 && s[used] == '\0' && m >= 1 && m <= 12 && d >= 1 &&
-        d <= 31) {
+        d <= days_in_month(y, m)) {
         /* 00:00 China Standard Time (UTC+8) of that date. */
         *out = days_from_civil(y, m, d) * 86400000LL - 8LL * 3600 * 1000;
         return FW_OK;
@@ -553,7 +561,7 @@ int fwk_printf(const char *fmt, ...)
 
 const char *fwk_esc(const char *s)
 {
-    static char bufs[4][512];
+    static char bufs[4][2048];
     static int next;
     char *out = bufs[next++ % 4], *o = out;
     size_t room = sizeof(bufs[0]) - 1;

@@ -89,7 +89,7 @@ int fwk_parse_i64(const char *s, int64_t *out);
 int fwk_parse_key(const char *hex, uint8_t out[32]);
 /* A whole file, NUL-terminated, freed with free(); NULL when it cannot be read. */
 uint8_t *fwk_read_file(const char *path, size_t *len);
-/* s escaped for a JSON string (in one of four static buffers, up to 500 bytes). */
+/* s escaped for a JSON string, in one of four rotating static buffers (longer text is cut). */
 const char *fwk_esc(const char *s);
 
 /* Prints JSON text indented, one member per line. */

@@ -272,6 +272,8 @@ run 1 tax quote "$STORE" --json -
 expect_err 'fwk: tax quote: $.gross_fen: must be an integer'
 expect_err '(FW_EINVAL)'
 run 2 tax quote "$STORE"
+run 2 tax quote "$STORE" 2000000 --at 2026-02-29
+expect_err "--at wants YYYY-MM-DD (CST)"
 
 # Withholding under the cumulative method (STA 2025 No. 16), first month: 20,000.00 less 20%
 # (4,000.00) less 5,000.00 leaves 11,000.00 at 3% = 330.00; VAT below the monthly threshold is 0.
