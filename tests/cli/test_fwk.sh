@@ -1,6 +1,8 @@
 #!/bin/sh
 # Walks a platform's flow through the fwk tool on a temporary file store and checks exit
 # codes and exact output fragments. Usage: test_fwk.sh PATH/TO/fwk
+# FWK_WRAPPER runs every fwk under a tool, e.g.
+#   FWK_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
 set -u
 FWK=${1:?usage: test_fwk.sh PATH/TO/fwk}
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/fwk-cli.XXXXXX")
@@ -21,7 +23,8 @@ run() {
     want=$1
     shift
     n=$((n + 1))
-    "$FWK" "$@" <"$DIR/in" >"$DIR/out" 2>"$DIR/err"
+    # shellcheck disable=SC2086 # the wrapper is a command line
+    ${FWK_WRAPPER:-} "$FWK" "$@" <"$DIR/in" >"$DIR/out" 2>"$DIR/err"
     got=$?
     : >"$DIR/in"
     out=$(cat "$DIR/out")
