@@ -248,6 +248,29 @@ run 0 risk inspect "$STORE" --json -
 expect '"run_id": 1'
 run 0 risk cases "$STORE"
 
+# --- training: a session that starts in a few seconds; enrol before, attend and assess after -----
+lead=3
+[ -n "${FWK_WRAPPER:-}" ] && lead=30 # slow tools need longer before the start
+input '{"code":"UI-101","title":"界面设计规范","hours":8,"pass_score":60,"validity_days":365}'
+run 0 training course add "$STORE" --json -
+expect '"course_id": 1'
+input '{"name":"陈静","title":"高级讲师","specialties":["界面设计"]}'
+run 0 training instructor add "$STORE" --json -
+start=$(($(date +%s) + lead))
+input "{\"course_id\":1,\"instructor_id\":1,\"starts_ms\":$((start * 1000)),\"ends_ms\":$(((start + 3600) * 1000)),\"location\":\"online\",\"capacity\":30}"
+run 0 training session add "$STORE" --json -
+expect '"session_id": 1'
+run 0 training enrol "$STORE" 1 1
+expect '"enrolment_id": 1'
+while [ "$(date +%s)" -le "$start" ]; do sleep 1; done
+run 0 training attend "$STORE" 1 yes
+expect '"state": "attended"'
+run 2 training assess "$STORE" 1 101
+expect_err "SCORE is 0..100, got 101"
+run 0 training assess "$STORE" 1 85
+expect '"passed": true'
+expect '"certificate_id": 1'
+
 # --- archive, service ----------------------------------------------------------------------------
 echo "service contract text" >"$DIR/doc.txt"
 input '{"party_kind":"worker","party_id":1,"category":"contract","title":"service contract","source":"fwk","retention":"labour_contract"}'
