@@ -21,6 +21,8 @@
 #include <flexwork/fee.h>
 #include <flexwork/tax.h>
 #include <flexwork/funding.h>
+#include <flexwork/payout.h>
+#include <flexwork/invoice.h>
 #include <flexwork/archive.h>
 #include <flexwork/insurance.h>
 #include <flexwork/service.h>

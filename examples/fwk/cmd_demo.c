@@ -13,6 +13,7 @@ static const struct {
     { "risk", demo_risk },
     { "task", demo_task },
     { "tax", demo_tax },
+    { "payout", demo_payout },
     { "archive", demo_archive },
     { "insurance", demo_insurance },
     { "service", demo_service },

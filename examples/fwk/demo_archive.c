@@ -1,11 +1,23 @@
-/* Archive step (R-7.11): file a worker's contract, arrange it, read it with a purpose, export the
- * worker's archive as a signed tar bundle and verify it offline. */
+/* Archive step (R-7.11): file a worker's contract, arrange it, read it with a purpose, collect
+ * what the other modules hold for the worker (signed contracts, tax certificates, verification),
+ * export the worker's archive as a signed tar bundle and verify it offline. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "demo.h"
+
+/* How many times s occurs in text. */
+static int occurrences(const char *text, const char *s)
+{
+    int n = 0;
+    while (text && (text = strstr(text, s)) != NULL) {
+        n++;
+        text += strlen(s);
+    }
+    return n;
+}
 
 int demo_archive(struct demo *d)
 {
@@ -27,6 +39,20 @@ int demo_archive(struct demo *d)
     if (rc == FW_OK)
         printf("  filed document %lld in the archive of worker %lld (retention: labour_contract)\n",
                (long long)doc, (long long)worker);
+    if (rc == FW_OK && d->worker_id) {
+        char *list = NULL;
+        rc = fw_archive_collect(d->ctx, "worker", worker, &err);
+        if (rc == FW_OK)
+            rc = fw_archive_collect(d->ctx, "worker", worker, &err);     /* again: nothing new */
+        if (rc == FW_OK)
+            rc = fw_archive_list(d->ctx, "worker", worker, &list, NULL, &err);
+        if (rc == FW_OK)
+            printf("  collected from the other modules, once: %d signed contract(s), %d tax certificate(s), "
+                   "%d verification record(s)\n", occurrences(list, "\"external_ref\":\"contract:"),
+                   occurrences(list, "\"external_ref\":\"tax_certificate:"),
+                   occurrences(list, "\"external_ref\":\"verification\""));
+        fw_free(list);
+    }
     if (rc == FW_OK)
         rc = fw_archive_read(d->ctx, doc, "demo: check the contract's term", &content, &len, &err);
     if (rc == FW_OK)

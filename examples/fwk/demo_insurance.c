@@ -46,7 +46,13 @@ int demo_insurance(struct demo *d)
                                  &premium, &err);
     if (rc == FW_OK)
         printf("  enrolled worker %lld (enrolment %lld); order demo-order-1 owes a premium of %lld fen, "
-               "paid by the platform, due for the ledger\n", (long long)worker, (long long)enrolment, (long long)fen);
+               "paid by the platform\n", (long long)worker, (long long)enrolment, (long long)fen);
+    if (rc == FW_OK)
+        rc = fw_ctx_set_actor(d->ctx, FW_ROLE_FINANCE, 0, "demo-finance", &err);
+    if (rc == FW_OK)
+        rc = fw_insurance_post_premiums(d->ctx, 0, "demo-post-premiums-1", &err);
+    if (rc == FW_OK)
+        printf("  due premiums posted to the ledger (fee revenue -> insurance payable), each once\n");
     fw_free(json);
     return rc == FW_OK ? 0 : fwk_fail("insurance", rc, err);
 }

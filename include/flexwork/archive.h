@@ -60,12 +60,39 @@ typedef int (*fw_archive_hold_fn)(fw_ctx *ctx, const char *party_kind, fw_id par
                                   size_t why_size, void *payload);
 
 /**
- * Registers a hold check for the whole process (at most 16). Register at start-up, before
- * contexts are used in other threads; registering the same name again replaces it.
- * @return FW_OK; FW_EINVAL for a NULL name or function; FW_ELIMIT when 16 are registered.
+ * Registers a hold check on a context (at most 16 per context); it lasts as long as the
+ * context, and other contexts, in this process or another, do not see it: register it on each
+ * context that appraises or destroys documents. Registering the same name again replaces it.
+ * The checks run after the manual holds and the built-in ones (the party's ledger balances,
+ * its open tasks and unpaid work), in registration order.
+ * @param ctx      the context.
+ * @param name     1..63 bytes, copied; it names the check in the refusal's message.
+ * @param fn       the check. @param payload passed to fn as is (the caller keeps it alive).
+ * @return FW_OK; FW_EINVAL for a NULL ctx, name or function; FW_ELIMIT when 16 are registered.
  */
-FW_EXTERN(int) fw_archive_register_hold_check(const char *name, fw_archive_hold_fn fn,
+FW_EXTERN(int) fw_archive_register_hold_check(fw_ctx *ctx, const char *name, fw_archive_hold_fn fn,
                                               void *payload, fw_error **err);
+
+/**
+ * Files into a party's archive every document the other modules hold for it and the archive
+ * does not hold yet (R-7.11 automatic filing): the party's verification record; for an
+ * enterprise its signed cooperation agreements; for a worker its signed service agreements and
+ * tax-agency authorisations (sealed under the worker's vault key) and its tax certificates.
+ * Contracts are filed once signed (also after they ended), as JSON
+ * {"format":"flexwork-signed-contract","version":1,"id","kind","template_id","enterprise_id",
+ * "worker_id","document_sha256","signers","signatures","document"}. A document whose content
+ * (BLAKE2b-256) is already in the party's archive, in any state, is not filed again, so the call
+ * may be repeated at will (after each signing, certificate or verification, or on a schedule).
+ * Filed documents are RECEIVED, with external_ref "contract:<id>", "tax_certificate:<id>" or
+ * "verification". One audit record "archive.collect" gives the number filed.
+ *
+ * @param party_kind "enterprise" or "worker". @param party_id > 0.
+ * @return FW_OK; FW_EINVAL (party_kind, party_id); FW_ENOTFOUND for an unknown party;
+ *         FW_ESTATE when the party's personal information is blocked or purged and a personal
+ *         document is due; FW_EIO; FW_EPERM (admin, operator, system; the actor also reads the
+ *         contracts and certificates). On failure nothing is filed.
+ */
+FW_EXTERN(int) fw_archive_collect(fw_ctx *ctx, const char *party_kind, fw_id party_id, fw_error **err);
 
 /**
  * Names the directory where documents filed from now on are kept (created if missing), or

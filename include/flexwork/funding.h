@@ -109,7 +109,11 @@ FW_EXTERN(int) fw_funding_incoming_list(fw_ctx *ctx, uint32_t state, uint32_t li
 /**
  * Assigns a transfer held in suspense to an enterprise (the operator's resolution).
  *
- * @return FW_OK; FW_ENOTFOUND; FW_ESTATE when it is not in suspense; FW_ECONFLICT; FW_EPERM.
+ * @return FW_OK; FW_ENOTFOUND (the transfer or the enterprise); FW_ESTATE when it is not in
+ *         suspense; FW_EDENIED when the platform has no payment-channel agreement in force
+ *         (PLATFORM_NO_PROFILE, PLATFORM_NO_CHANNEL_AGREEMENT) or the enterprise is not active
+ *         (ENTERPRISE_NOT_SIGNED, ENTERPRISE_SUSPENDED, ...; the reason code starts the
+ *         message); FW_ECONFLICT; FW_EPERM. On failure nothing changes.
  */
 FW_EXTERN(int) fw_funding_assign(fw_ctx *ctx, fw_id incoming_id, fw_id enterprise_id,
                                  const char *idem_key, fw_error **err);
@@ -128,7 +132,9 @@ FW_EXTERN(int) fw_funding_return(fw_ctx *ctx, fw_id incoming_id, const char *ide
  *
  * @param[out] out_refund_id the refund's id.
  * @return FW_OK; FW_EINVAL; FW_EFUNDS when the available funds (after holds) are short;
- *         FW_ENOTFOUND (no funds account); FW_ECONFLICT; FW_EPERM.
+ *         FW_EDENIED (PLATFORM_NO_CHANNEL_AGREEMENT, PLATFORM_NO_PROFILE: the money cannot go out);
+ *         FW_ENOTFOUND (no funds account); FW_ECONFLICT; FW_EPERM. A suspended enterprise may
+ *         still be refunded.
  */
 FW_EXTERN(int) fw_funding_refund(fw_ctx *ctx, fw_id *out_refund_id, fw_id enterprise_id,
                                  int64_t amount_fen, const char *idem_key, fw_error **err);

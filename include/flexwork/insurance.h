@@ -9,7 +9,7 @@
  * - Recommendation matched to a worker's characteristics (age, the categories and risk levels
  *   of their work, hours, region, existing cover), ranked, with the reasons shown.
  * - Enrolment, and premiums computed in fen: per order, per day of work, or per month. Due
- *   premiums wait for the ledger to post them (internal API in lib/insurance/insurance.h).
+ *   premiums wait until fw_insurance_post_premiums() posts them to the ledger.
  * - Certificates of cover, signed with the platform key and verifiable offline.
  * - Social-insurance contribution service: requests made on a worker's behalf and their status.
  *
@@ -183,6 +183,25 @@ FW_EXTERN(int) fw_insurance_social_update(fw_ctx *ctx, fw_id request_id, const c
  */
 FW_EXTERN(int) fw_insurance_social_list(fw_ctx *ctx, fw_id worker_id, char **out_json,
                                         size_t *out_len, fw_error **err);
+
+/**
+ * Posts the due premiums charged before before_ms (0: every due premium) to the ledger, one
+ * journal entry each, and marks each posted with its entry ("ledger_entry:<id>") in the same
+ * transaction, so that a premium is posted exactly once (R-7.12). The payer's account is
+ * debited and the platform's insurance payable credited: an enterprise's funds, a worker's
+ * payable, or for premiums the platform pays its fee revenue. A premium whose payer cannot
+ * cover it (funds short, no such account) stays due for a later run; the others are posted.
+ * The run is audited ("insurance.post": how many posted, their total, how many left due).
+ *
+ * @param ctx        the context (admin, finance or system).
+ * @param before_ms  0, or a time: premiums charged at or after it are left for a later run.
+ * @param idem_key   1..255 bytes: the same key with the same before_ms returns the first
+ *                   outcome without posting again; with another before_ms, FW_ECONFLICT.
+ * @return FW_OK; FW_EINVAL (before_ms, idem_key); FW_ECONFLICT; FW_ECLOSED when a premium's
+ *         entry falls in a closed accounting period; FW_EPERM. On failure nothing is posted.
+ */
+FW_EXTERN(int) fw_insurance_post_premiums(fw_ctx *ctx, int64_t before_ms, const char *idem_key,
+                                          fw_error **err);
 
 FW_END_DECL
 #endif

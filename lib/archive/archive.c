@@ -3,7 +3,6 @@
  * blocking and purging of personal information, statistics. Bundles are in bundle.c.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +20,10 @@
 #include "core/ctx.h"
 #include "core/db.h"
 #include "core/error.h"
+#include "core/hook.h"
 #include "core/json.h"
+#include "ledger/ledger.h"
+#include "task/task.h"
 #include "core/vault.h"
 
 #define HASH_BYTES 32
@@ -31,44 +33,59 @@ static const char *const party_kinds[] = { "enterprise", "worker", NULL };
 
 /* ---- hold checks ---------------------------------------------------------------------- */
 
-struct hold_check {
-    char name[64];
-    fw_archive_hold_fn fn;
-    void *payload;
+/* The hold checks the host registered on one context (core/hook.h: per-context data). */
+struct hold_checks {
+    size_t n;
+    struct {
+        char name[64];
+        fw_archive_hold_fn fn;
+        void *payload;
+    } c[FW__ARCHIVE_MAX_HOLD_CHECKS];
 };
-static struct hold_check hold_checks[FW__ARCHIVE_MAX_HOLD_CHECKS];
-static size_t hold_check_count;
-static pthread_mutex_t hold_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int fw__archive_register_hold_check(const char *name, fw_archive_hold_fn fn, void *payload,
-                                    fw_error **err)
+#define HOLD_CHECKS_KEY "archive.hold_checks"
+
+int fw__archive_init(fw_ctx *ctx, fw_error **err)
 {
-    size_t i;
-    int rc = FW_OK;
+    struct hold_checks *h = calloc(1, sizeof(*h));
 
-    if (!name || !*name || strlen(name) >= sizeof(hold_checks[0].name) || !fn)
-        return fw__error_set(err, FW_EINVAL, "name", "a name of 1 to 63 bytes and a function are required");
-    pthread_mutex_lock(&hold_lock);
-    for (i = 0; i < hold_check_count && strcmp(hold_checks[i].name, name) != 0; i++)
-        ;
-    if (i == FW__ARCHIVE_MAX_HOLD_CHECKS) {
-        rc = fw__error_set(err, FW_ELIMIT, NULL, "at most %d hold checks can be registered",
-                           FW__ARCHIVE_MAX_HOLD_CHECKS);
-    } else {
-        snprintf(hold_checks[i].name, sizeof(hold_checks[i].name), "%s", name);
-        hold_checks[i].fn = fn;
-        hold_checks[i].payload = payload;
-        if (i == hold_check_count)
-            hold_check_count++;
+    if (!h)
+        return fw__error_nomem(err);
+    if (fw__ctx_data_set(ctx, HOLD_CHECKS_KEY, h, free) != FW_OK) {
+        free(h);
+        return fw__error_set(err, FW_ELIMIT, NULL, "archive: the context's data table is full");
     }
-    pthread_mutex_unlock(&hold_lock);
-    return rc;
+    return FW_OK;
 }
 
-int fw_archive_register_hold_check(const char *name, fw_archive_hold_fn fn, void *payload,
+int fw__archive_register_hold_check(fw_ctx *ctx, const char *name, fw_archive_hold_fn fn, void *payload,
+                                    fw_error **err)
+{
+    struct hold_checks *h;
+    size_t i;
+
+    if (!ctx)
+        return fw__error_set(err, FW_EINVAL, NULL, "ctx is required");
+    if (!name || !*name || strlen(name) >= sizeof(h->c[0].name) || !fn)
+        return fw__error_set(err, FW_EINVAL, "name", "a name of 1 to 63 bytes and a function are required");
+    h = fw__ctx_data(ctx, HOLD_CHECKS_KEY);
+    for (i = 0; i < h->n && strcmp(h->c[i].name, name) != 0; i++)
+        ;
+    if (i == FW__ARCHIVE_MAX_HOLD_CHECKS)
+        return fw__error_set(err, FW_ELIMIT, NULL, "at most %d hold checks can be registered",
+                             FW__ARCHIVE_MAX_HOLD_CHECKS);
+    snprintf(h->c[i].name, sizeof(h->c[i].name), "%s", name);
+    h->c[i].fn = fn;
+    h->c[i].payload = payload;
+    if (i == h->n)
+        h->n++;
+    return FW_OK;
+}
+
+int fw_archive_register_hold_check(fw_ctx *ctx, const char *name, fw_archive_hold_fn fn, void *payload,
                                    fw_error **err)
 {
-    return fw__archive_register_hold_check(name, fn, payload, err);
+    return fw__archive_register_hold_check(ctx, name, fn, payload, err);
 }
 
 const char *fw__archive_subject(const char *party_kind, fw_id party_id, char *buf, size_t size)
@@ -937,13 +954,40 @@ int fw_archive_retention_list(fw_ctx *ctx, char **out_json, size_t *out_len, fw_
 
 /* ---- holds ---------------------------------------------------------------------------- */
 
+/*
+ * The holds the lower modules' records make (R-7.11): a party's documents stay while the party
+ * has money in the ledger (a balance or a pending hold) or work open in the task module.
+ */
+static int builtin_holds(fw_ctx *ctx, fw_id doc_id, const struct doc *d, fw_error **err)
+{
+    int worker = strcmp(d->party_kind, "worker") == 0, zero = 0, rc;
+    int64_t work = 0, payables = 0;
+
+    rc = fw__ledger_party_balances_zero(ctx, worker ? FW_LEDGER_OWNER_WORKER : FW_LEDGER_OWNER_ENTERPRISE,
+                                        d->party_id, &zero, err);
+    if (rc == FW_OK && !zero)
+        return fw__error_set(err, FW_EDENIED, NULL, "document %lld is held by the ledger: %s %lld still has a "
+                             "balance or a pending hold", (long long)doc_id, d->party_kind, (long long)d->party_id);
+    if (rc == FW_OK)
+        rc = fw__task_party_open_work(ctx, worker, d->party_id, &work, &payables, err);
+    if (rc == FW_OK && work > 0)
+        return fw__error_set(err, FW_EDENIED, NULL, "document %lld is held by the task module: %s %lld has %lld %s "
+                             "open", (long long)doc_id, d->party_kind, (long long)d->party_id, (long long)work,
+                             worker ? "assignment(s)" : "task(s)");
+    if (rc == FW_OK && payables > 0)
+        return fw__error_set(err, FW_EDENIED, NULL, "document %lld is held by the task module: %s %lld has %lld "
+                             "accepted work item(s) not yet paid", (long long)doc_id, d->party_kind,
+                             (long long)d->party_id, (long long)payables);
+    return rc;
+}
+
 int fw__archive_check_holds(fw_ctx *ctx, fw_id doc_id, fw_error **err)
 {
-    struct hold_check checks[FW__ARCHIVE_MAX_HOLD_CHECKS];
+    const struct hold_checks *h = fw__ctx_data(ctx, HOLD_CHECKS_KEY);
     struct doc d;
     fw__stmt *s;
     char why[256];
-    size_t i, n;
+    size_t i;
     int rc = doc_load(ctx, doc_id, &d, err);
 
     if (rc != FW_OK)
@@ -963,21 +1007,18 @@ int fw__archive_check_holds(fw_ctx *ctx, fw_id doc_id, fw_error **err)
     if (rc != FW__DONE)
         return rc;
 
-    /* A snapshot, so that a registration in another thread never races the calls. */
-    pthread_mutex_lock(&hold_lock);
-    n = hold_check_count;
-    memcpy(checks, hold_checks, n * sizeof(checks[0]));
-    pthread_mutex_unlock(&hold_lock);
-    for (i = 0; i < n; i++) {
+    if ((rc = builtin_holds(ctx, doc_id, &d, err)) != FW_OK)
+        return rc;
+    for (i = 0; i < h->n; i++) {
         why[0] = '\0';
-        rc = checks[i].fn(ctx, d.party_kind, d.party_id, doc_id, d.category, why, sizeof(why), checks[i].payload);
+        rc = h->c[i].fn(ctx, d.party_kind, d.party_id, doc_id, d.category, why, sizeof(why), h->c[i].payload);
         why[sizeof(why) - 1] = '\0';
         if (rc == 1)
             return fw__error_set(err, FW_EDENIED, NULL, "document %lld is held by the %s check: %s",
-                                 (long long)doc_id, checks[i].name, why[0] ? why : "no reason given");
+                                 (long long)doc_id, h->c[i].name, why[0] ? why : "no reason given");
         if (rc < 0)
             return fw__error_set(err, rc, NULL, "document %lld: the %s hold check failed with %s",
-                                 (long long)doc_id, checks[i].name, fw_strerror(rc));
+                                 (long long)doc_id, h->c[i].name, fw_strerror(rc));
     }
     return FW_OK;
 }

@@ -7,20 +7,24 @@
 #define FW__ARCHIVE_MAX_HOLD_CHECKS 16
 
 /*
- * Registers a process-wide hold check (fw_archive_register_hold_check() is the public face).
- * Lower modules' claims and open amounts reach the archive through such checks, registered by
- * the host or at start-up, so the archive never calls up and they never call the archive.
+ * Registers a hold check on this context (fw_archive_register_hold_check() is the public
+ * face): kept with the context, so several contexts in one process keep their own.
  */
-int fw__archive_register_hold_check(const char *name, fw_archive_hold_fn fn, void *payload,
+int fw__archive_register_hold_check(fw_ctx *ctx, const char *name, fw_archive_hold_fn fn, void *payload,
                                     fw_error **err);
 
 /*
- * Asks the manual holds and every registered check whether something holds the document.
- * FW_OK when free; FW_EDENIED with the hold named in the message; other codes from a check.
+ * Asks the manual holds, the built-in ones (a non-zero ledger balance or pending hold of the
+ * party; its open tasks, assignments or unpaid accepted work) and every check registered on
+ * the context whether something holds the document. FW_OK when free; FW_EDENIED with the hold
+ * named in the message; other codes from a check.
  */
 int fw__archive_check_holds(fw_ctx *ctx, fw_id doc_id, fw_error **err);
 
 /* "worker:17" / "enterprise:3": the vault subject of a party. */
+/* Sets up the context's hold-check list (core/hook.h). */
+int fw__archive_init(fw_ctx *ctx, fw_error **err);
+
 const char *fw__archive_subject(const char *party_kind, fw_id party_id, char *buf, size_t size);
 
 /*

@@ -17,6 +17,7 @@
 #include "core/ctx.h"
 #include "core/db.h"
 #include "core/error.h"
+#include "core/hook.h"
 #include "core/json.h"
 #include "core/vault.h"
 #include "party/party.h"
@@ -757,4 +758,30 @@ int fw__contract_tax_authorisation(fw_ctx *ctx, fw_id worker_id, fw_id *out_id, 
     if (rc == FW_OK)
         *out_id = id;
     return rc;
+}
+
+/*
+ * Activation re-reads the agreements themselves (R-5.1): a cooperation agreement past its
+ * expiry date no longer counts, even before fw_contract_expire_due() has ended it and told the
+ * party module.
+ */
+static int on_enterprise_activate(fw_ctx *ctx, const char *event, fw_id id, const void *data, fw_error **err)
+{
+    int64_t lapsed = 0;
+    int rc;
+
+    (void)event;
+    (void)data;
+    rc = fw__db_i64(ctx, &lapsed, err, "SELECT count(*) FROM fw_contract WHERE kind=1 AND state=4 AND enterprise_id=? "
+                    "AND expires_ms IS NOT NULL AND expires_ms<=?", "ii", id, fw_ctx_now(ctx));
+    if (rc == FW_OK && lapsed > 0)
+        rc = fw__contract_require_signed(ctx, id, 0, err);
+    return rc;
+}
+
+int fw__contract_init(fw_ctx *ctx, fw_error **err)
+{
+    if (fw__hook_add(ctx, "party.enterprise.activate", on_enterprise_activate) != FW_OK)
+        return fw__error_set(err, FW_ELIMIT, NULL, "contract: the context's hook table is full");
+    return FW_OK;
 }

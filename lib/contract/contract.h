@@ -19,4 +19,8 @@ int fw__contract_tax_authorisation(fw_ctx *ctx, fw_id worker_id, fw_id *out_id, 
 
 const char *fw__contract_state_name(uint32_t st);
 
+/* Registers the module's hooks when a context opens (core/hook.h): activation of an enterprise
+ * is refused while its only cooperation agreement is past its expiry date. */
+int fw__contract_init(fw_ctx *ctx, fw_error **err);
+
 #endif

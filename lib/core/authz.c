@@ -168,8 +168,18 @@ static const struct rule rules[] = {
     { "risk.inspect",    STAFF | R(REVIEWER) | R(SYSTEM) },
 
     /* payout */
+    { "payout.create",       R(ADMIN) | R(FINANCE) | R(SYSTEM) },
+    { "payout.submit",       R(ADMIN) | R(FINANCE) | R(SYSTEM) },
+    { "payout.result",       R(ADMIN) | R(OPERATOR) | R(FINANCE) | R(SYSTEM) },
+    { "payout.release",      STAFF },
+    { "payout.cancel",       STAFF },
+    { "payout.read",         READERS | R(SYSTEM) | R(ENTERPRISE_USER) | R(WORKER) },
 
     /* invoice */
+    { "invoice.request",     R(ADMIN) | R(FINANCE) | R(ENTERPRISE_USER) },
+    { "invoice.issue",       R(ADMIN) | R(FINANCE) | R(SYSTEM) },
+    { "invoice.reverse",     R(ADMIN) | R(FINANCE) },
+    { "invoice.read",        READERS | R(SYSTEM) | R(ENTERPRISE_USER) },
 
     /* recon */
 
@@ -191,6 +201,7 @@ static const struct rule rules[] = {
     { "archive.pi_purge",       R(ADMIN) },
     { "archive.stats",          READERS },
     { "archive.export",         R(ADMIN) | R(OPERATOR) | R(AUDITOR) },
+    { "archive.collect",        STAFF | R(SYSTEM) },
 
     /* insurance */
     { "insurance.product",        STAFF },
@@ -201,6 +212,7 @@ static const struct rule rules[] = {
     { "insurance.enrolments",     READERS | R(SYSTEM) | R(WORKER) },
     { "insurance.charge",         STAFF | R(FINANCE) | R(SYSTEM) },
     { "insurance.premiums",       READERS | R(SYSTEM) },
+    { "insurance.post",           R(ADMIN) | R(FINANCE) | R(SYSTEM) },
     { "insurance.certificate",    STAFF | R(SYSTEM) | R(WORKER) },
     { "insurance.social_request", STAFF | R(SYSTEM) | R(WORKER) },
     { "insurance.social_update",  STAFF | R(FINANCE) | R(SYSTEM) },

@@ -372,8 +372,13 @@ int fw_ctx_open(fw_ctx **out, const char *path, const fw_open_options *opts, fw_
 
 void fw_ctx_free(fw_ctx *ctx)
 {
+    int i;
+
     if (!ctx)
         return;
+    for (i = 0; i < ctx->ndata; i++)
+        if (ctx->data[i].free_fn)
+            ctx->data[i].free_fn(ctx->data[i].data);
     if (ctx->tx_depth > 0)
         fw__db_script(ctx, "ROLLBACK", NULL);
     fw__db_close(ctx->db);

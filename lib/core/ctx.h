@@ -32,6 +32,12 @@ struct fw_ctx {
         int (*fn)(fw_ctx *, const char *, fw_id, const void *, fw_error **);
     } hooks[64];                /* see core/hook.h */
     int nhooks;
+    struct {
+        const char *key;
+        void *data;
+        void (*free_fn)(void *);
+    } data[8];                  /* modules' per-context data, see core/hook.h */
+    int ndata;
 };
 
 static inline const unsigned char *fw__ctx_key(const fw_ctx *ctx, int slot)

@@ -30,6 +30,17 @@ int fw__hook_add(fw_ctx *ctx, const char *event, fw__hook_fn fn);
 /* Runs every hook of the event in registration order; the first failure stops and is returned. */
 int fw__hook_run(fw_ctx *ctx, const char *event, fw_id id, const void *data, fw_error **err);
 
+/*
+ * A module's per-context data: what a host registered on this context (callbacks and their
+ * payloads), kept with the context rather than in process-wide variables, so that several
+ * contexts in one process never see each other's. key is a string literal naming the module;
+ * free_fn (may be NULL) releases data when the context is freed. Setting a key again replaces
+ * the pointer without freeing the old one. FW_ELIMIT when the table (8) is full.
+ */
+int fw__ctx_data_set(fw_ctx *ctx, const char *key, void *data, void (*free_fn)(void *));
+/* The data set under key, or NULL. */
+void *fw__ctx_data(const fw_ctx *ctx, const char *key);
+
 /* A module's per-context initialisation (registers its hooks). Listed in meson's fw_inits. */
 typedef int (*fw__module_init_fn)(fw_ctx *ctx, fw_error **err);
 extern const fw__module_init_fn fw__module_inits[];

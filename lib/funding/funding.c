@@ -8,6 +8,10 @@
  *   assigned:    suspense / enterprise_funds(E)  (+ the fee lines as above)
  *   returned:    suspense / bank_clearing
  *   refund:      hold enterprise_funds(E) / bank_clearing, then post (paid) or void (failed)
+ *
+ * Money is credited to an enterprise only while the platform may move money (R-4.1: profile and
+ * a payment-channel agreement in force) and the enterprise is active (R-7.2). A payment that
+ * names an enterprise that may not receive it is still booked, in suspense, with the reason.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -22,12 +26,14 @@
 #include "core/ctx.h"
 #include "core/db.h"
 #include "core/error.h"
+#include "core/hook.h"
 #include "core/idem.h"
 #include "core/json.h"
 #include "core/vault.h"
 #include "fee/fee.h"
 #include "funding/funding.h"
 #include "ledger/ledger.h"
+#include "party/party.h"
 
 #define BLIND_DOMAIN "funding.payer_account"
 #define NAME_DOMAIN "funding.payer_name"
@@ -294,6 +300,20 @@ static int platform_account(fw_ctx *ctx, uint32_t type, const char *cur, fw_id *
 }
 
 /*
+ * May money be credited to the enterprise now? FW_EDENIED with the party module's reason code,
+ * or with the reason of a higher module taking part in "funding.receive" (risk's gate).
+ */
+static int may_receive(fw_ctx *ctx, fw_id enterprise_id, int64_t amount, fw_error **err)
+{
+    int rc = fw__party_require_platform_ready(ctx, err);
+    if (rc == FW_OK)
+        rc = fw__party_require_active_enterprise(ctx, enterprise_id, err);
+    if (rc == FW_OK)
+        rc = fw__hook_run(ctx, "funding.receive", enterprise_id, &amount, err);
+    return rc;
+}
+
+/*
  * Credits an enterprise's funds from `from` (bank clearing or suspense), less a fee its
  * schedule charges before, at funding. A before-charged fee never exceeds the payment.
  */
@@ -442,6 +462,7 @@ static int recognise(fw_ctx *ctx, const struct notice *n, fw_id *out_id, fw_erro
     const char *matched = NULL;
     int64_t fee = 0, e = 0;
     uint32_t state;
+    fw_error *held = NULL;
     cJSON *d;
     int rc = FW_OK, disagree;
 
@@ -477,8 +498,22 @@ static int recognise(fw_ctx *ctx, const struct notice *n, fw_id *out_id, fw_erro
         matched = "payer_account";
     else if (by_code)
         matched = "reference";
-    if ((rc = platform_account(ctx, FW_ACCT_BANK_CLEARING, n->currency, &bank, err)) != FW_OK)
+    /* the bank has the money either way: what may not be credited waits in suspense */
+    if (enterprise && (rc = may_receive(ctx, enterprise, n->amount, &held)) != FW_OK) {
+        if (rc != FW_EDENIED && rc != FW_ENOTFOUND) {
+            if (err && !*err)
+                *err = held;
+            else
+                fw_error_free(held);
+            return rc;
+        }
+        enterprise = 0;
+        matched = NULL;
+    }
+    if ((rc = platform_account(ctx, FW_ACCT_BANK_CLEARING, n->currency, &bank, err)) != FW_OK) {
+        fw_error_free(held);
         return rc;
+    }
     if (enterprise) {
         state = FW_FUNDING_RECOGNISED;
         rc = credit_enterprise(ctx, enterprise, bank, n->amount, n->currency, n->received_ms,
@@ -508,8 +543,10 @@ static int recognise(fw_ctx *ctx, const struct notice *n, fw_id *out_id, fw_erro
                          n->payer_account ? n->amask : NULL, n->payer_name ? n->nmask : NULL,
                          n->remark, n->payee_account ? n->payee : NULL, n->received_ms, (int64_t)state, enterprise, matched, fee, entry,
                          fw_ctx_now(ctx));
-    if (rc != FW_OK)
+    if (rc != FW_OK) {
+        fw_error_free(held);
         return rc;
+    }
     id = fw__db_last_id(ctx);
     d = cJSON_CreateObject();
     if (d) {
@@ -521,9 +558,12 @@ static int recognise(fw_ctx *ctx, const struct notice *n, fw_id *out_id, fw_erro
             cJSON_AddStringToObject(d, "matched_by", matched);
         else if (disagree)
             cJSON_AddStringToObject(d, "unmatched", "the signs name different enterprises");
+        else if (held)
+            cJSON_AddStringToObject(d, "unmatched", fw_error_message(held));
         fw__json_add_i64(d, "fee_fen", fee);
         fw__json_add_i64(d, "entry_id", entry);
     }
+    fw_error_free(held);
     if ((rc = audit_json(ctx, "funding.notice", "funding_incoming", id, d, err)) != FW_OK)
         return rc;
     *out_id = id;
@@ -763,6 +803,8 @@ static int resolve(fw_ctx *ctx, fw_id incoming_id, fw_id enterprise_id, const ch
         rc = load_suspense(ctx, incoming_id, &in, err);
     if (rc == FW_OK)
         rc = platform_account(ctx, FW_ACCT_SUSPENSE, in.currency, &suspense, err);
+    if (rc == FW_OK && enterprise_id)
+        rc = may_receive(ctx, enterprise_id, in.amount, err);
     if (rc == FW_OK && enterprise_id) {
         rc = credit_enterprise(ctx, enterprise_id, suspense, in.amount, in.currency,
                                fw_ctx_now(ctx), "funding.assigned", in.bank_txn_id, &entry, &fee, err);
@@ -847,8 +889,11 @@ int fw_funding_refund(fw_ctx *ctx, fw_id *out_refund_id, fw_id enterprise_id, in
         id = idem.result_id;
         rc = idem.rc;
     } else if (rc == FW_OK) {
-        rc = fw__ledger_account(ctx, FW_LEDGER_OWNER_ENTERPRISE, enterprise_id,
-                                FW_ACCT_ENTERPRISE_FUNDS, "CNY", 0, &funds, err);
+        /* a suspended or cancelling enterprise gets its money back too; the channel must be there */
+        rc = fw__party_require_platform_ready(ctx, err);
+        if (rc == FW_OK)
+            rc = fw__ledger_account(ctx, FW_LEDGER_OWNER_ENTERPRISE, enterprise_id,
+                                    FW_ACCT_ENTERPRISE_FUNDS, "CNY", 0, &funds, err);
         if (rc == FW_OK)
             rc = platform_account(ctx, FW_ACCT_BANK_CLEARING, "CNY", &bank, err);
         if (rc == FW_OK) {

@@ -1,6 +1,7 @@
 /*
- * The insurance module's internal API for the modules that post money: the ledger or payout
- * module reads due premiums and marks them posted in the same transaction as its journal entry.
+ * The insurance module's internal API: due premiums are read and marked posted in the same
+ * transaction as their journal entry (fw_insurance_post_premiums() in post.c does so; a payout
+ * module deducting a worker's premium may too).
  */
 #ifndef FW_INSURANCE_INSURANCE_H
 #define FW_INSURANCE_INSURANCE_H

@@ -14,6 +14,7 @@
 #include "core/db.h"
 #include "core/error.h"
 #include "core/hook.h"
+#include "core/json.h"
 #include "core/vault.h"
 #include "party/party.h"
 #include "party/party_int.h"
@@ -237,4 +238,50 @@ int fw__party_worker_linked(fw_ctx *ctx, fw_id worker_id, fw_id enterprise_id)
                    "AND enterprise_id=?", "ii", worker_id, enterprise_id) != FW_OK)
         return 0;
     return n > 0;
+}
+
+int fw__party_verification_record(fw_ctx *ctx, int worker, fw_id party_id, char **out, fw_error **err)
+{
+    static const char *const names[] = { "method", "result", "reasons", "evidence" };
+    fw__stmt *s;
+    cJSON *o = NULL;
+    char *text = NULL;
+    int rc, i;
+
+    rc = worker ? fw__db_query(ctx, &s, err, "SELECT verify_method, verify_result, verify_reason, verify_evidence "
+                               "FROM fw_party_worker WHERE id=?", "i", party_id)
+                : fw__db_query(ctx, &s, err, "SELECT review_method, NULL, review_reasons, review_evidence "
+                               "FROM fw_party_enterprise WHERE id=?", "i", party_id);
+    if (rc != FW_OK)
+        return rc;
+    rc = fw__db_step(s, err);
+    if (rc == FW__DONE) {
+        rc = fw__error_set(err, FW_ENOTFOUND, NULL, "no %s %lld", worker ? "worker" : "enterprise",
+                           (long long)party_id);
+    } else if (rc == FW__ROW && fw__db_col_is_null(s, 0)) {
+        rc = FW_OK;             /* never verified: nothing to file */
+    } else if (rc == FW__ROW) {
+        rc = (o = cJSON_CreateObject()) ? FW_OK : fw__error_nomem(err);
+        if (rc == FW_OK) {
+            cJSON_AddStringToObject(o, "format", "flexwork-verification");
+            fw__json_add_i64(o, "version", 1);
+            cJSON_AddStringToObject(o, "party_kind", worker ? "worker" : "enterprise");
+            fw__json_add_i64(o, "party_id", party_id);
+            for (i = 0; i < 4; i++) {
+                if (i == 1 && !worker)
+                    continue;
+                if (fw__db_col_is_null(s, i))
+                    cJSON_AddNullToObject(o, names[i]);
+                else
+                    cJSON_AddStringToObject(o, names[i], fw__db_col_text(s, i));
+            }
+            if (!(text = cJSON_PrintUnformatted(o)))
+                rc = fw__error_nomem(err);
+        }
+    }
+    fw__db_done(s);
+    cJSON_Delete(o);
+    if (rc == FW_OK)
+        *out = text;
+    return rc;
 }

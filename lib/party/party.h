@@ -42,6 +42,14 @@ int fw__party_require_verified_worker(fw_ctx *ctx, fw_id worker_id, fw_error **e
 /* profile recorded and a channel agreement in force (PLATFORM_NO_PROFILE, ...). */
 int fw__party_require_platform_ready(fw_ctx *ctx, fw_error **err);
 
+/*
+ * The record of a party's verification, for its archive: canonical JSON text (malloc'd)
+ * {"format":"flexwork-verification","version":1,"party_kind","party_id","method",
+ * "result" (workers),"reasons","evidence"} built only from the stored decision, so it is the
+ * same bytes every time. *out is NULL when the party has not been verified. FW_ENOTFOUND.
+ */
+int fw__party_verification_record(fw_ctx *ctx, int worker, fw_id party_id, char **out, fw_error **err);
+
 /* The state of a party, FW_ENOTFOUND when none. */
 int fw__party_enterprise_state(fw_ctx *ctx, fw_id enterprise_id, uint32_t *out, fw_error **err);
 int fw__party_worker_state(fw_ctx *ctx, fw_id worker_id, uint32_t *out, fw_error **err);

@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/hook.h"
 #include "core/idem.h"
+#include "contract/contract.h"
 #include "party/party.h"
 #include "task/task_int.h"
 #include "training/training.h"
@@ -339,8 +340,15 @@ static int take_gate(fw_ctx *ctx, const struct fw__task_core *t, fw_id worker_id
     if (now >= t->take_deadline_ms)
         return fw__error_set(err, FW_EDENIED, NULL, "TAKE_DEADLINE_PASSED: task %lld closed for taking at %lld",
                              (long long)t->id, (long long)t->take_deadline_ms);
+    /*
+     * R-6.b, R-7.4, R-5.1: work is taken under a service agreement in force with the enterprise,
+     * and while the enterprise's cooperation agreement is in force (read at the take, so that
+     * one past its expiry date stops work before the expiry sweep has run)
+     */
     if ((rc = fw__party_require_verified_worker(ctx, worker_id, err)) != FW_OK ||
-        (rc = fw__party_require_active_enterprise(ctx, t->enterprise_id, err)) != FW_OK)
+        (rc = fw__party_require_active_enterprise(ctx, t->enterprise_id, err)) != FW_OK ||
+        (rc = fw__contract_require_signed(ctx, t->enterprise_id, 0, err)) != FW_OK ||
+        (rc = fw__contract_require_signed(ctx, t->enterprise_id, worker_id, err)) != FW_OK)
         return rc;
     if (t->adult_only && (rc = check_age(ctx, worker_id, t->id, err)) != FW_OK)
         return rc;

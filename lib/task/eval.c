@@ -243,6 +243,21 @@ int fw__task_payable_release(fw_ctx *ctx, fw_id payable_id, fw_id payout_order_i
     return rc;
 }
 
+int fw__task_party_open_work(fw_ctx *ctx, int worker, fw_id party_id, int64_t *open, int64_t *payables,
+                             fw_error **err)
+{
+    int rc = worker ? fw__db_i64(ctx, open, err, "SELECT count(*) FROM fw_task_assignment WHERE worker_id=? AND "
+                                 "state IN (1,2,3)", "i", party_id)
+                    : fw__db_i64(ctx, open, err, "SELECT count(*) FROM fw_task WHERE enterprise_id=? AND "
+                                 "state IN (2,3,5,6)", "i", party_id);
+    if (rc == FW_OK)
+        rc = worker ? fw__db_i64(ctx, payables, err, "SELECT count(*) FROM fw_task_payable WHERE worker_id=? AND "
+                                 "payout_order_id IS NULL", "i", party_id)
+                    : fw__db_i64(ctx, payables, err, "SELECT count(*) FROM fw_task_payable WHERE enterprise_id=? "
+                                 "AND payout_order_id IS NULL", "i", party_id);
+    return rc;
+}
+
 /* ---- hooks ------------------------------------------------------------------------------------ */
 
 /* An enterprise with live tasks or unpaid accepted work cannot be cancelled. */

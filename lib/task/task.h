@@ -10,10 +10,10 @@
 /*
  * The data of the "task.take" hook event (core/hook.h), run when a worker takes a task, after
  * the task's own eligibility checks and before the slot is taken. The hook's id argument is
- * the task id. A module gating the take (the contract module: a service agreement signed with
- * the enterprise; the risk module: lists and limits) returns FW_OK, or FW_EDENIED with its
- * reason code first in the message ("SERVICE_AGREEMENT_NOT_SIGNED: ..."); the take is then
- * refused with that error and nothing changes. Valid only during the call.
+ * the task id. The service agreement with the enterprise is among those checks (the contract
+ * module sits below task). A module above gating the take (risk: lists and limits) returns
+ * FW_OK, or FW_EDENIED with its reason code first in the message ("WORKER_BLACKLISTED: ...");
+ * the take is then refused with that error and nothing changes. Valid only during the call.
  */
 struct fw__task_take_event {
     fw_id task_id;
@@ -75,6 +75,14 @@ int fw__task_worker_rating(fw_ctx *ctx, fw_id worker_id, int64_t *avg_x100, int6
                            fw_error **err);
 int fw__task_enterprise_rating(fw_ctx *ctx, fw_id enterprise_id, int64_t *avg_x100,
                                int64_t *count, fw_error **err);
+
+/*
+ * A party's work still open: for an enterprise (worker 0) its tasks submitted, approved,
+ * published or in progress; for a worker (worker 1) its assignments taken, delivered or in
+ * revision. *payables counts the party's accepted work items no payout order has claimed yet.
+ */
+int fw__task_party_open_work(fw_ctx *ctx, int worker, fw_id party_id, int64_t *open, int64_t *payables,
+                             fw_error **err);
 
 /* Registers the module's hooks when a context opens (core/hook.h). */
 int fw__task_init(fw_ctx *ctx, fw_error **err);

@@ -203,7 +203,7 @@ static void appraise_and_destroy_with_holds(void **state)
 
     /* A hold check registered by the host or a lower module. */
     claim_open = 1;
-    assert_rc(fw_archive_register_hold_check("payout", claim_check, NULL, &err), FW_OK, &err);
+    assert_rc(fw_archive_register_hold_check(ctx, "payout", claim_check, NULL, &err), FW_OK, &err);
     assert_int_equal(fw_archive_appraise(ctx, id, "{\"decision\":\"destroy\",\"opinion\":\"expired\"}",
                                          (size_t)-1, &err), FW_EDENIED);
     assert_string_equal(fw_error_message(err), "document 1 is held by the payout check: "

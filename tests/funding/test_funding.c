@@ -3,9 +3,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "support.h"
-#include "core/db.h"
+#include "../party/fixtures.h"
 #include "ledger/ledger.h"
+
+#define PLATFORM "{\"operating_entity\":\"杭州灵工平台科技有限公司\",\"uscc\":\"91350100M000100Y43\",\"licences\":[]}"
+#define CHANNEL "{\"kind\":\"bank\",\"counterparty\":\"招商银行杭州分行\",\"agreement_no\":\"CMB-2026-001\"," \
+                "\"valid_from\":\"2026-01-01\",\"valid_to\":\"2026-12-31\"}"
+
+/* money moves once the platform has a channel agreement; enterprises 1 to 3 are active. */
+static int setup(void **state)
+{
+    fw_ctx *ctx;
+    fw_error *err = NULL;
+    fw_id ch = 0;
+
+    test_setup_admin(state);
+    ctx = *state;
+    assert_rc(fw_party_platform_set(ctx, PLATFORM, strlen(PLATFORM), &err), FW_OK, &err);
+    assert_rc(fw_party_channel_add(ctx, CHANNEL, strlen(CHANNEL), &ch, &err), FW_OK, &err);
+    assert_int_equal(party_active_enterprise(ctx, ENT1), 1);
+    assert_int_equal(party_active_enterprise(ctx, ENT2), 2);
+    assert_int_equal(party_active_enterprise(ctx, ENT_JSON("北京海淀测试科技有限公司", "91110108551385082Q")), 3);
+    return 0;
+}
 
 static int64_t posted_of(fw_ctx *ctx, uint32_t kind, fw_id owner, uint32_t type)
 {
@@ -305,7 +325,7 @@ static void refund_of_unused_funds(void **state)
     assert_int_equal(avail, 70000);
     assert_int_equal(fw_funding_refund(ctx, &r2, 1, 80000, "rf-2", &err), FW_EFUNDS);
     assert_string_equal(fw_error_message(err),
-                        "amount_fen: enterprise 1's funds: account 2 has 70000 fen available, 80000 fen needed");
+                        "amount_fen: enterprise 1's funds: account 1 has 70000 fen available, 80000 fen needed");
     fw_error_free(err);
     err = NULL;
     assert_rc(fw_funding_refund_complete(ctx, r1, 1, "rc-1", &err), FW_OK, &err);
@@ -357,13 +377,13 @@ static void sources_belong_to_one_enterprise(void **state)
 }
 
 TEST_MAIN(
-    cmocka_unit_test_setup_teardown(recognised_by_payer_account, test_setup_admin, test_teardown_ctx),
-    cmocka_unit_test_setup_teardown(recognised_by_reference_code, test_setup_admin, test_teardown_ctx),
-    cmocka_unit_test_setup_teardown(recognised_by_virtual_sub_account, test_setup_admin, test_teardown_ctx),
-    cmocka_unit_test_setup_teardown(suspense_then_assign_or_return, test_setup_admin, test_teardown_ctx),
-    cmocka_unit_test_setup_teardown(conflicting_signs_go_to_suspense, test_setup_admin, test_teardown_ctx),
-    cmocka_unit_test_setup_teardown(notice_idempotent_by_bank_txn_id, test_setup_admin, test_teardown_ctx),
-    cmocka_unit_test_setup_teardown(bad_notices_name_the_field, test_setup_admin, test_teardown_ctx),
-    cmocka_unit_test_setup_teardown(fee_charged_before_at_funding, test_setup_admin, test_teardown_ctx),
-    cmocka_unit_test_setup_teardown(refund_of_unused_funds, test_setup_admin, test_teardown_ctx),
-    cmocka_unit_test_setup_teardown(sources_belong_to_one_enterprise, test_setup_admin, test_teardown_ctx))
+    cmocka_unit_test_setup_teardown(recognised_by_payer_account, setup, test_teardown_ctx),
+    cmocka_unit_test_setup_teardown(recognised_by_reference_code, setup, test_teardown_ctx),
+    cmocka_unit_test_setup_teardown(recognised_by_virtual_sub_account, setup, test_teardown_ctx),
+    cmocka_unit_test_setup_teardown(suspense_then_assign_or_return, setup, test_teardown_ctx),
+    cmocka_unit_test_setup_teardown(conflicting_signs_go_to_suspense, setup, test_teardown_ctx),
+    cmocka_unit_test_setup_teardown(notice_idempotent_by_bank_txn_id, setup, test_teardown_ctx),
+    cmocka_unit_test_setup_teardown(bad_notices_name_the_field, setup, test_teardown_ctx),
+    cmocka_unit_test_setup_teardown(fee_charged_before_at_funding, setup, test_teardown_ctx),
+    cmocka_unit_test_setup_teardown(refund_of_unused_funds, setup, test_teardown_ctx),
+    cmocka_unit_test_setup_teardown(sources_belong_to_one_enterprise, setup, test_teardown_ctx))

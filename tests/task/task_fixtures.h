@@ -5,6 +5,8 @@
 #include "../party/fixtures.h"
 #include "task/task_int.h"
 #include "training/training.h"
+#include <flexwork/contract.h>
+#include "contract/contract.h"
 
 #define HOUR (3600LL * 1000)
 #define DAY  (24 * HOUR)
@@ -12,12 +14,80 @@
 /* Card numbers that pass Luhn. */
 #define CARD "6222020200112233445"
 
+#define FIX_PLATFORM "{\"operating_entity\":\"杭州灵工平台科技有限公司\",\"uscc\":\"91350100M000100Y43\",\"licences\":[]}"
+#define FIX_COOP_TEMPLATE "{\"kind\":\"cooperation\",\"name\":\"平台企业合作协议\",\"version\":1," \
+    "\"body\":\"甲方：{{platform_name}}\\n乙方：{{enterprise_name}}\",\"placeholders\":[]}"
+#define FIX_SERVICE_TEMPLATE "{\"kind\":\"service\",\"name\":\"灵活用工服务协议\",\"version\":1," \
+    "\"body\":\"甲方：{{enterprise_name}}\\n乙方：{{worker_name}}\",\"placeholders\":[]}"
+
+/* The contract template of a kind (FW_CONTRACT_*), added with the platform profile on first use. */
+static inline fw_id fixture_template(fw_ctx *ctx, uint32_t kind)
+{
+    fw_error *err = NULL;
+    int64_t id = 0;
+    if (fw__db_i64(ctx, &id, NULL, "SELECT id FROM fw_contract_template WHERE kind=? ORDER BY id LIMIT 1", "i",
+                   (int64_t)kind) == FW_OK)
+        return id;
+    if (count_rows(ctx, "SELECT count(*) FROM fw_contract_template") == 0)
+        assert_rc(fw_party_platform_set(ctx, FIX_PLATFORM, strlen(FIX_PLATFORM), &err), FW_OK, &err);
+    if (kind == FW_CONTRACT_COOPERATION)
+        assert_rc(fw_contract_template_add(ctx, FIX_COOP_TEMPLATE, strlen(FIX_COOP_TEMPLATE), &id, &err), FW_OK, &err);
+    else
+        assert_rc(fw_contract_template_add(ctx, FIX_SERVICE_TEMPLATE, strlen(FIX_SERVICE_TEMPLATE), &id, &err), FW_OK,
+                  &err);
+    return id;
+}
+
+/* Draws up, sends and has every party sign a contract (the enterprise, then the worker or the platform). */
+static inline fw_id fixture_contract(fw_ctx *ctx, uint32_t kind, fw_id ent, fw_id worker)
+{
+    const char *ev = "{\"auth_method\":\"sms_code\",\"ip\":\"203.0.113.7\"}";
+    fw_contract *c = NULL;
+    fw_error *err = NULL;
+    uint32_t st = 0;
+    char json[160];
+    fw_id id;
+
+    if (worker)
+        snprintf(json, sizeof(json), "{\"template_id\":%lld,\"enterprise_id\":%lld,\"worker_id\":%lld}",
+                 (long long)fixture_template(ctx, kind), (long long)ent, (long long)worker);
+    else
+        snprintf(json, sizeof(json), "{\"template_id\":%lld,\"enterprise_id\":%lld}",
+                 (long long)fixture_template(ctx, kind), (long long)ent);
+    assert_rc(fw_contract_create(&c, ctx, json, strlen(json), &err), FW_OK, &err);
+    id = fw_contract_id(c);
+    fw_contract_free(c);
+    assert_rc(fw_contract_send(ctx, id, &err), FW_OK, &err);
+    test_actor(ctx, FW_ROLE_ENTERPRISE_USER, ent);
+    assert_rc(fw_contract_sign(ctx, id, ev, strlen(ev), &st, &err), FW_OK, &err);
+    test_actor(ctx, worker ? FW_ROLE_WORKER : FW_ROLE_ADMIN, worker);
+    assert_rc(fw_contract_sign(ctx, id, ev, strlen(ev), &st, &err), FW_OK, &err);
+    test_actor(ctx, FW_ROLE_ADMIN, 0);
+    assert_int_equal(st, FW_CONTRACT_SIGNED);
+    return id;
+}
+
+/* Verified, a cooperation agreement signed by both sides, activated. */
 static inline fw_id active_enterprise(fw_ctx *ctx, const char *json)
 {
     fw_error *err = NULL;
     fw_id id = verified_enterprise(ctx, json);
-    assert_rc(fw__party_enterprise_agreement(ctx, id, 1, &err), FW_OK, &err);
+    fixture_contract(ctx, FW_CONTRACT_COOPERATION, id, 0);
     assert_rc(fw_party_enterprise_activate(ctx, id, &err), FW_OK, &err);
+    return id;
+}
+
+/* A service agreement between an active enterprise and a verified worker, signed by both (R-6.b). */
+static inline fw_id sign_service(fw_ctx *ctx, fw_id ent, fw_id worker)
+{
+    return fixture_contract(ctx, FW_CONTRACT_SERVICE, ent, worker);
+}
+
+/* A verified worker who has signed a service agreement with the enterprise. */
+static inline fw_id contracted_worker(fw_ctx *ctx, fw_id ent, const char *json)
+{
+    fw_id id = verified_worker(ctx, json);
+    sign_service(ctx, ent, id);
     return id;
 }
 

@@ -17,8 +17,10 @@ static int setup(void **state)
     set_categories(w->ctx);
     w->ent = active_enterprise(w->ctx, ENT1);
     w->ent2 = active_enterprise(w->ctx, ENT2);
-    w->w1 = verified_worker(w->ctx, WORKER_JSON("张三", ID_1990, CARD, "self"));
-    w->w2 = verified_worker(w->ctx, WORKER_JSON("李四", ID_1985, CARD, "self"));
+    w->w1 = contracted_worker(w->ctx, w->ent, WORKER_JSON("张三", ID_1990, CARD, "self"));
+    w->w2 = contracted_worker(w->ctx, w->ent, WORKER_JSON("李四", ID_1985, CARD, "self"));
+    sign_service(w->ctx, w->ent2, w->w1);
+    sign_service(w->ctx, w->ent2, w->w2);
     *state = w;
     return 0;
 }

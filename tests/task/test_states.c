@@ -15,8 +15,8 @@ static int setup(void **state)
     test_setup_admin((void **)&w->ctx);
     set_categories(w->ctx);
     w->ent = active_enterprise(w->ctx, ENT1);
-    w->w1 = verified_worker(w->ctx, WORKER_JSON("张三", ID_1990, CARD, "self"));
-    w->w2 = verified_worker(w->ctx, WORKER_JSON("李四", ID_1985, CARD, "self"));
+    w->w1 = contracted_worker(w->ctx, w->ent, WORKER_JSON("张三", ID_1990, CARD, "self"));
+    w->w2 = contracted_worker(w->ctx, w->ent, WORKER_JSON("李四", ID_1985, CARD, "self"));
     *state = w;
     return 0;
 }

@@ -21,8 +21,8 @@ static int setup(void **state)
     test_setup_admin((void **)&w->ctx);
     set_categories(w->ctx);
     w->ent = active_enterprise(w->ctx, ENT1);
-    w->w1 = verified_worker(w->ctx, WORKER_JSON("张三", ID_1990, CARD, "self"));
-    w->w2 = verified_worker(w->ctx, WORKER_JSON("李四", ID_1985, CARD, "self"));
+    w->w1 = contracted_worker(w->ctx, w->ent, WORKER_JSON("张三", ID_1990, CARD, "self"));
+    w->w2 = contracted_worker(w->ctx, w->ent, WORKER_JSON("李四", ID_1985, CARD, "self"));
     *state = w;
     return 0;
 }
@@ -104,7 +104,7 @@ static void restricted_category_needs_an_adult(void **state)
 {
     struct world *w = *state;
     fw_error *err = NULL;
-    fw_id minor = verified_worker(w->ctx, WORKER_JSON("小明", ID_AGE17, CARD, "self"));
+    fw_id minor = contracted_worker(w->ctx, w->ent, WORKER_JSON("小明", ID_AGE17, CARD, "self"));
     fw_id t = open_task(w, "HIGH_ALT", 5, NULL);
     fw_id d = open_task(w, "DESIGN", 5, "\"qualifications\":{\"adult_only\":true}");
     fw_id plain = open_task(w, "DESIGN", 5, NULL);
@@ -279,9 +279,9 @@ static void last_slot_two_contexts(void **state)
     test_actor(a, FW_ROLE_ADMIN, 0);
     set_categories(a);
     ent = active_enterprise(a, ENT1);
-    w1 = verified_worker(a, WORKER_JSON("张三", ID_1990, CARD, "self"));
-    w2 = verified_worker(a, WORKER_JSON("李四", ID_1985, CARD, "self"));
-    w3 = verified_worker(a, WORKER_JSON("王五", ID_W3, CARD, "self"));
+    w1 = contracted_worker(a, ent, WORKER_JSON("张三", ID_1990, CARD, "self"));
+    w2 = contracted_worker(a, ent, WORKER_JSON("李四", ID_1985, CARD, "self"));
+    w3 = contracted_worker(a, ent, WORKER_JSON("王五", ID_W3, CARD, "self"));
     t = make_task(a, task_json(buf, sizeof(buf), ent, "DESIGN", 50000, 2, NULL));
     publish_task(a, t);
     take(a, t, w1);
@@ -361,7 +361,7 @@ static void last_slots_threads(void **state)
     pthread_barrier_init(&barrier, NULL, RACERS);
     for (i = 0; i < RACERS; i++) {
         snprintf(json, sizeof(json), WORKER_JSON("工人", "%s", CARD, "self"), ids[i]);
-        r[i] = (struct racer){ path, t, verified_worker(ctx, json), &barrier, 0, "" };
+        r[i] = (struct racer){ path, t, contracted_worker(ctx, ent, json), &barrier, 0, "" };
     }
     for (i = 0; i < RACERS; i++)
         pthread_create(&th[i], NULL, race, &r[i]);
