@@ -23,6 +23,9 @@ int fwk_cmd_archive(int argc, char **argv);
 int fwk_cmd_insurance(int argc, char **argv);
 int fwk_cmd_service(int argc, char **argv);
 int fwk_cmd_risk(int argc, char **argv);
+int fwk_cmd_payout(int argc, char **argv);
+int fwk_cmd_statement(int argc, char **argv);
+int fwk_cmd_invoice(int argc, char **argv);
 
 /* Opens a store with the key taken from FWK_PASSPHRASE (default "fwk-demo-passphrase"). */
 int fwk_open(fw_ctx **ctx, const char *path);

@@ -23,6 +23,9 @@ static const struct {
     { "insurance", fwk_cmd_insurance, "insurance VERB STORE ... products and enrolments" },
     { "service", fwk_cmd_service, "service VERB STORE ...  complaints, KPIs, reports" },
     { "risk", fwk_cmd_risk, "risk VERB STORE ...     the risk gate, lists, inspection, cases" },
+    { "payout", fwk_cmd_payout, "payout VERB STORE ...   orders, batches, channel results" },
+    { "statement", fwk_cmd_statement, "statement VERB STORE ... worker statements, enterprise summaries, vouchers" },
+    { "invoice", fwk_cmd_invoice, "invoice VERB STORE ...  request, issue, reverse invoices" },
     { "audit", fwk_cmd_audit, "audit VERB STORE ...    verify, checkpoint, export the audit log" },
     { "demo", fwk_cmd_demo, "demo [STORE]            run the end-to-end demo (default :memory:)" },
 };

@@ -185,7 +185,13 @@ run 0 funding notice "$STORE" --json - --as finance
 expect '"state": "suspense"'
 run 0 funding list "$STORE" --state suspense
 expect '"bank_txn_id": "BANK-0001"'
-run 0 funding assign "$STORE" 1 1 --idem assign-1 --as finance
+run 1 funding assign "$STORE" 1 1 --idem assign-1 --as finance
+expect_err "PLATFORM_NO_CHANNEL_AGREEMENT"
+input '{"kind":"bank","counterparty":"招商银行杭州分行","agreement_no":"CMB-0001","valid_from":"2024-01-01","valid_to":"2099-12-31"}'
+run 0 party platform channel "$STORE" --json -
+expect '"channel_id": 1'
+run 0 party platform check "$STORE"
+run 0 funding assign "$STORE" 1 1 --idem assign-2 --as finance
 expect '"state": "assigned"'
 input '{"code":"DESIGN","name":"设计","risk_level":"low","restricted":false,"min_unit_fen":20000,"max_unit_fen":500000,"scope_keywords":["设计","软件"]}'
 run 0 task category set "$STORE" --json -
@@ -326,6 +332,46 @@ run 0 tax certificate issue "$STORE" 1 2026-03 --as tax_agent
 expect '"certificate_id": 1'
 run 0 tax certificate verify "$STORE" 1
 expect '"signature": "verifies"'
+
+# --- payout: the accepted task is paid; the statement and the vouchers show it ------------------
+month=$(TZ=Asia/Shanghai date +%Y-%m)
+input '{"idempotency_key":"pay-1","payable_id":1}'
+run 0 payout order "$STORE" --json - --as finance
+expect '"state": "held"'
+expect '"amount_fen": 80000'
+run 0 payout submit "$STORE" 1 --as finance
+expect '"state": "submitted"'
+run 2 payout result "$STORE" 1 maybe --as finance
+expect_err "RESULT is success, failed or returned"
+run 0 payout result "$STORE" 1 success --ref BANK-REF-1 --as finance
+expect '"state": "paid"'
+run 0 statement worker "$STORE" 1 "$month" --as worker:1
+expect '"gross_fen": 80000'
+run 0 statement enterprise "$STORE" 1 "$month" --as enterprise:1
+expect '"orders": 1'
+run 0 statement vouchers "$STORE" 1 "$month" --format csv
+expect "voucher_no,date,summary,account_code,account_name,debit,credit"
+run 0 ledger trial-balance "$STORE"
+expect '"balanced": true'
+expect '"consistent": true'
+
+# --- invoice: at most what was served; issued by hand without a provider; reversed in red -------
+run 0 invoice list "$STORE" 1
+expect '"available_fen": 84800'
+input '{"idempotency_key":"inv-1","enterprise_id":1,"kind":"vat_normal","amount_fen":84801}'
+run 1 invoice request "$STORE" --json - --as enterprise:1
+expect_err "(FW_ELIMIT)"
+input '{"idempotency_key":"inv-2","enterprise_id":1,"kind":"vat_normal","amount_fen":84800}'
+run 0 invoice request "$STORE" --json - --as enterprise:1
+expect '"tax_fen": 4800'
+run 1 invoice issue "$STORE" 1 --as finance
+expect_err "(FW_EPENDING)"
+input "{\"kind\":\"vat_normal\",\"invoice_no\":\"25330000000000000001\",\"amount_fen\":84800,\"tax_fen\":4800,\"date\":\"$(TZ=Asia/Shanghai date +%Y-%m-%d)\"}"
+run 0 invoice record "$STORE" 1 --json - --as finance
+expect '"invoice_no": "25330000000000000001"'
+input '{"reason":"wrong title","red_invoice_no":"25330000000000000002"}'
+run 0 invoice reverse "$STORE" 1 --json - --as finance
+expect '"state": "reversed"'
 
 # --- a sealed accounting period ----------------------------------------------------------------
 run 0 ledger period close "$STORE" 2000-01
