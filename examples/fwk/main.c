@@ -30,14 +30,15 @@ static const struct {
     { "demo", fwk_cmd_demo, "demo [STORE]            run the end-to-end demo (default :memory:)" },
 };
 
-static void usage(void)
+/* To standard output when asked for (fwk help), else with a usage error to standard error. */
+static void usage(FILE *out)
 {
     size_t i;
 
-    fprintf(stderr, "usage: fwk COMMAND [ARGS]   (fwk COMMAND alone lists its verbs)\n");
+    fprintf(out, "usage: fwk COMMAND [ARGS]   (fwk COMMAND alone lists its verbs)\n");
     for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        fprintf(stderr, "  fwk %s\n", commands[i].help);
-    fprintf(stderr, "The store's key comes from FWK_PASSPHRASE; --as ROLE[:PARTY_ID] chooses the actor.\n");
+        fprintf(out, "  fwk %s\n", commands[i].help);
+    fprintf(out, "The store's key comes from FWK_PASSPHRASE; --as ROLE[:PARTY_ID] chooses the actor.\n");
 }
 
 int main(int argc, char **argv)
@@ -45,17 +46,17 @@ int main(int argc, char **argv)
     size_t i;
 
     if (argc < 2) {
-        usage();
+        usage(stderr);
         return 2;
     }
     if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
-        usage();
+        usage(stdout);
         return 0;
     }
     for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "fwk: unknown command '%s'\n", argv[1]);
-    usage();
+    usage(stderr);
     return 2;
 }

@@ -86,6 +86,8 @@ cat >"$DIR/worker.json" <<'JSON'
 JSON
 
 # --- usage errors exit 2 ---------------------------------------------------------------------
+run 0 help
+expect "usage: fwk COMMAND [ARGS]"
 run 2
 run 2 frobnicate
 expect_err "fwk: unknown command 'frobnicate'"
