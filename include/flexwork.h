@@ -23,6 +23,7 @@
 #include <flexwork/funding.h>
 #include <flexwork/payout.h>
 #include <flexwork/invoice.h>
+#include <flexwork/recon.h>
 #include <flexwork/archive.h>
 #include <flexwork/insurance.h>
 #include <flexwork/service.h>

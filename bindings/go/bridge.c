@@ -64,3 +64,31 @@ int fwgo_set_tax_provider(fw_ctx *ctx, uint32_t version, uintptr_t handle, uint3
     fw_tax_provider p = { version, (void *)handle, FN(0), FN(1), FN(2), FN(3) };
     return fw_ctx_set_tax_provider(ctx, &p, err);
 }
+
+static int hold_stub(fw_ctx *ctx, const char *party_kind, fw_id party_id, fw_id doc_id,
+                     const char *category, char *why, size_t why_size, void *payload)
+{
+    (void)ctx;
+    return fwgoHoldCheck((uintptr_t)payload, (char *)party_kind, party_id, doc_id, (char *)category,
+                         why, why_size);
+}
+
+int fwgo_archive_register_hold_check(fw_ctx *ctx, const char *name, uintptr_t handle, fw_error **err)
+{
+    return fw_archive_register_hold_check(ctx, name, hold_stub, (void *)handle, err);
+}
+
+static int risk_rule_stub(void *payload, fw_ctx *ctx, int64_t from_ms, int64_t to_ms,
+                          fw_risk_findings *out)
+{
+    (void)ctx;
+    return fwgoRiskRule((uintptr_t)payload, from_ms, to_ms, out);
+}
+
+void fwgo_risk_host_rule(fw_risk_host_rule *rule, const char *code, uintptr_t handle)
+{
+    rule->version = FW_RISK_HOST_RULE_VERSION;
+    rule->code = code;
+    rule->fn = risk_rule_stub;
+    rule->payload = (void *)handle;
+}

@@ -14,6 +14,12 @@
 
 #if FW_VERSION_MAJOR != 1
 #error "the flexwork Go package binds libflexwork 1.x"
+/* fw_archive_register_hold_check with a stub calling the Go HoldCheck behind handle. */
+int fwgo_archive_register_hold_check(fw_ctx *ctx, const char *name, uintptr_t handle, fw_error **err);
+
+/* Fills a host inspection rule whose function calls the Go rule behind handle. */
+void fwgo_risk_host_rule(fw_risk_host_rule *rule, const char *code, uintptr_t handle);
+
 #endif
 
 /* fw_ctx_open with options built from scalars; clock is a cgo.Handle of a func() int64 or 0. */
@@ -29,5 +35,11 @@ int fwgo_set_identity_provider(fw_ctx *ctx, uint32_t version, uintptr_t handle, 
 int fwgo_set_payment_provider(fw_ctx *ctx, uint32_t version, uintptr_t handle, uint32_t mask, fw_error **err);
 int fwgo_set_invoice_provider(fw_ctx *ctx, uint32_t version, uintptr_t handle, uint32_t mask, fw_error **err);
 int fwgo_set_tax_provider(fw_ctx *ctx, uint32_t version, uintptr_t handle, uint32_t mask, fw_error **err);
+
+/* fw_archive_register_hold_check with a stub calling the Go HoldCheck behind handle. */
+int fwgo_archive_register_hold_check(fw_ctx *ctx, const char *name, uintptr_t handle, fw_error **err);
+
+/* Fills a host inspection rule whose function calls the Go rule behind handle. */
+void fwgo_risk_host_rule(fw_risk_host_rule *rule, const char *code, uintptr_t handle);
 
 #endif

@@ -52,10 +52,13 @@ func free(p *C.char) {
 }
 
 // jsonIn is JSON input as a C buffer and its length: []byte, json.RawMessage and string are
-// taken as JSON text, anything else is marshalled. Free the buffer with C.free.
+// taken as JSON text, anything else is marshalled; nil is NULL (for the functions that accept
+// no JSON). Free the buffer with C.free.
 func jsonIn(v interface{}) (*C.char, C.size_t, error) {
 	var data []byte
 	switch t := v.(type) {
+	case nil:
+		return nil, 0, nil
 	case []byte:
 		data = t
 	case json.RawMessage:
@@ -86,4 +89,14 @@ func (o *outText) take() []byte {
 	C.fw_free(unsafe.Pointer(o.p))
 	o.p = nil
 	return b
+}
+
+// takeString copies a NUL-terminated `char *` result into Go memory and frees it.
+func takeString(p *C.char) string {
+	if p == nil {
+		return ""
+	}
+	s := C.GoString(p)
+	C.fw_free(unsafe.Pointer(p))
+	return s
 }

@@ -9,6 +9,8 @@ package flexwork
 import "C"
 
 import (
+	"encoding/json"
+	"errors"
 	"runtime/cgo"
 	"time"
 	"unsafe"
@@ -48,4 +50,64 @@ func fwgoProviderCall(h C.uintptr_t, slot C.int, req *C.char, n C.size_t, reply 
 		}
 	}
 	return C.int(code)
+}
+
+//export fwgoHoldCheck
+func fwgoHoldCheck(h C.uintptr_t, partyKind *C.char, partyID, docID C.fw_id, category *C.char,
+	why *C.char, whySize C.size_t) (rc C.int) {
+	fn := cgo.Handle(h).Value().(HoldCheck)
+	defer func() {
+		if recover() != nil { // a panic may not unwind through C
+			rc = C.int(CodeProvider)
+		}
+	}()
+	held, err := fn(C.GoString(partyKind), int64(partyID), int64(docID), C.GoString(category))
+	if err != nil {
+		var fe *Error
+		if errors.As(err, &fe) && fe.Code < 0 {
+			return C.int(fe.Code)
+		}
+		return C.int(CodeProvider)
+	}
+	if held == "" {
+		return 0
+	}
+	out := unsafe.Slice((*byte)(unsafe.Pointer(why)), int(whySize))
+	n := copy(out[:len(out)-1], held)
+	out[n] = 0
+	return 1
+}
+
+//export fwgoRiskRule
+func fwgoRiskRule(h C.uintptr_t, fromMs, toMs C.int64_t, out *C.fw_risk_findings) (rc C.int) {
+	fn := cgo.Handle(h).Value().(func(fromMs, toMs int64) ([]RiskFinding, error))
+	defer func() {
+		if recover() != nil { // a panic may not unwind through C
+			rc = C.int(CodeUser)
+		}
+	}()
+	findings, err := fn(int64(fromMs), int64(toMs))
+	if err != nil {
+		var fe *Error
+		if errors.As(err, &fe) && fe.Code < 0 {
+			return C.int(fe.Code)
+		}
+		return C.int(CodeUser)
+	}
+	for _, f := range findings {
+		var detail *C.char
+		if f.Detail != nil {
+			data, err := json.Marshal(f.Detail)
+			if err != nil {
+				return C.int(CodeUser)
+			}
+			detail = C.CString(string(data))
+		}
+		rc := C.fw_risk_finding_add(out, C.fw_id(f.EnterpriseID), C.fw_id(f.WorkerID), C.int64_t(f.AmountFen), detail)
+		C.free(unsafe.Pointer(detail))
+		if rc != C.FW_OK {
+			return rc
+		}
+	}
+	return C.FW_OK
 }

@@ -28,6 +28,9 @@ const (
 	RoleSupport        uint32 = C.FW_ROLE_SUPPORT         // technical support: no personal data, no money
 )
 
+// OpenOptionsVersion is the fw_open_options version Open fills in.
+const OpenOptionsVersion uint32 = C.FW_OPEN_OPTIONS_VERSION
+
 // Options.Synchronous values.
 const (
 	SyncFull   uint32 = C.FW_SYNC_FULL   // a committed transaction survives power loss (default)

@@ -65,3 +65,19 @@ func VersionString() string {
 func Strerror(code int) string {
 	return C.GoString(C.fw_strerror(C.int(code)))
 }
+
+// Init binds fw_init: keeps the library initialised (libsodium, SQLite) across contexts. It is
+// reference-counted: each call is matched by one Shutdown. Opening a Context initialises the
+// library by itself. Errors: ErrInternal when libsodium or SQLite cannot initialise.
+func Init() error {
+	if rc := C.fw_init(); rc != C.FW_OK {
+		return &Error{Code: int(rc), Message: Strerror(int(rc))}
+	}
+	return nil
+}
+
+// Shutdown binds fw_shutdown: releases one Init reference; calls beyond the matching count
+// are ignored.
+func Shutdown() {
+	C.fw_shutdown()
+}

@@ -1,6 +1,7 @@
 package flexwork
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // The master key of every test store (the C and Python tests use the same one).
@@ -101,4 +103,94 @@ func wantError(t *testing.T, err error, sentinel *Error, path, message string) *
 		t.Errorf("message: want %q, got %q", message, fe.Message)
 	}
 	return fe
+}
+
+// cstNoon is 12:00 China Standard Time (UTC+8) of a "YYYY-MM-DD" date, in ms since the epoch.
+func cstNoon(t *testing.T, date string) int64 {
+	t.Helper()
+	d, err := time.Parse("2006-01-02", date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.Add(4*time.Hour).UnixNano() / 1e6
+}
+
+// decode parses JSON output, numbers as json.Number so that fen compare exactly.
+func decode(t *testing.T, data []byte) interface{} {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v interface{}
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("decode %s: %v", data, err)
+	}
+	return v
+}
+
+// object parses a JSON object output.
+func object(t *testing.T, data []byte) map[string]interface{} {
+	t.Helper()
+	m, ok := decode(t, data).(map[string]interface{})
+	if !ok {
+		t.Fatalf("not a JSON object: %s", data)
+	}
+	return m
+}
+
+// field walks a decoded JSON value by object keys and array indexes ("lines", 0, "iit_fen").
+func field(t *testing.T, v interface{}, path ...interface{}) interface{} {
+	t.Helper()
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, ok := v.(map[string]interface{})
+			if !ok {
+				t.Fatalf("field %q of a non-object %v", k, v)
+			}
+			if v, ok = m[k]; !ok {
+				t.Fatalf("no field %q in %v", k, m)
+			}
+		case int:
+			a, ok := v.([]interface{})
+			if !ok || k >= len(a) {
+				t.Fatalf("no element %d in %v", k, v)
+			}
+			v = a[k]
+		}
+	}
+	return v
+}
+
+// num is a decoded JSON integer.
+func num(t *testing.T, v interface{}, path ...interface{}) int64 {
+	t.Helper()
+	v = field(t, v, path...)
+	n, ok := v.(json.Number)
+	if !ok {
+		t.Fatalf("not a number: %#v", v)
+	}
+	i, err := n.Int64()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return i
+}
+
+// str is a decoded JSON string.
+func str(t *testing.T, v interface{}, path ...interface{}) string {
+	t.Helper()
+	v = field(t, v, path...)
+	s, ok := v.(string)
+	if !ok {
+		t.Fatalf("not a string: %#v", v)
+	}
+	return s
+}
+
+// must fails the test on an error.
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
 }

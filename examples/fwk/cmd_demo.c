@@ -14,6 +14,7 @@ static const struct {
     { "task", demo_task },
     { "tax", demo_tax },
     { "payout", demo_payout },
+    { "recon", demo_recon },
     { "archive", demo_archive },
     { "insurance", demo_insurance },
     { "service", demo_service },

@@ -20,6 +20,7 @@ int demo_risk(struct demo *d);
 int demo_task(struct demo *d);
 int demo_tax(struct demo *d);
 int demo_payout(struct demo *d);
+int demo_recon(struct demo *d);
 int demo_archive(struct demo *d);
 int demo_insurance(struct demo *d);
 int demo_service(struct demo *d);

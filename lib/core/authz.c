@@ -182,6 +182,15 @@ static const struct rule rules[] = {
     { "invoice.read",        READERS | R(SYSTEM) | R(ENTERPRISE_USER) },
 
     /* recon */
+    { "recon.import",          R(ADMIN) | R(FINANCE) | R(SYSTEM) },
+    { "recon.profile_set",     R(ADMIN) | R(FINANCE) },
+    { "recon.run",             R(ADMIN) | R(FINANCE) | R(SYSTEM) },
+    { "recon.read",            READERS | R(SYSTEM) },
+    { "recon.case",            STAFF | R(FINANCE) },
+    { "recon.adjust_propose",  STAFF | R(FINANCE) },
+    { "recon.adjust_approve",  R(ADMIN) | R(FINANCE) },
+    { "recon.fee_check",       R(ADMIN) | R(FINANCE) | R(AUDITOR) | R(SYSTEM) },
+    { "recon.file",            READERS | R(SYSTEM) | R(ENTERPRISE_USER) },
 
     /* archive */
     { "archive.configure",      R(ADMIN) },

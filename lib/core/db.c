@@ -97,9 +97,9 @@ int fw__db_open(struct fw__db **out, const char *path, int create, uint32_t busy
     sqlite3_busy_timeout(db->h, (int)(busy_ms ? busy_ms : 5000));
     {
         const char *setup = synchronous == FW_SYNC_NORMAL
-            ? "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
+            ? "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; "
               "PRAGMA secure_delete=ON;"
-            : "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536; "
+            : "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; "
               "PRAGMA secure_delete=ON;";
         rc = sqlite3_exec(db->h, setup, NULL, NULL, NULL);
     }

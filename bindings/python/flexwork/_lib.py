@@ -23,12 +23,13 @@ import os
 from ctypes import (CFUNCTYPE, POINTER, Structure, byref, c_char_p, c_int, c_int64, c_size_t,
                     c_uint8, c_uint32, c_void_p)
 from pathlib import Path
-from typing import Any, Callable, Container, List, Optional, Tuple, Union
+from typing import Any, Callable, Container, List, Optional, Set, Tuple, Union
 
 from .errors import make_error
 
-__all__ = ["lib", "declare", "call", "json_in", "text_in", "OutText", "c_ctx_p", "c_error_pp",
-           "CLOCK_FN", "PROVIDER_FN", "OpenOptions", "library_path", "error_from_pointer"]
+__all__ = ["lib", "declared", "declare", "call", "json_in", "text_in", "bytes_in", "key32",
+           "take_string", "OutText", "JSONInput", "c_ctx_p", "c_error_pp", "CLOCK_FN",
+           "PROVIDER_FN", "OpenOptions", "library_path", "error_from_pointer"]
 
 
 def _candidates() -> List[str]:
@@ -66,6 +67,10 @@ c_error_p = c_void_p
 c_error_pp = POINTER(c_error_p)
 
 
+#: The names of every library function the binding declared (the completeness test reads it).
+declared: Set[str] = set()
+
+
 def declare(name: str, restype: Any, *argtypes: Any) -> Any:
     """Declares one library function's prototype and returns it.
 
@@ -74,6 +79,7 @@ def declare(name: str, restype: Any, *argtypes: Any) -> Any:
     out-parameters read with :class:`OutText`).
     """
     fn = getattr(lib, name)
+    declared.add(name)
     fn.restype = restype
     fn.argtypes = list(argtypes)
     return fn
@@ -206,32 +212,66 @@ def text_in(value: Optional[str]) -> Optional[bytes]:
     return None if value is None else value.encode("utf-8")
 
 
+def bytes_in(value: Union[bytes, bytearray, memoryview, str]) -> Tuple[bytes, int]:
+    """Binary input as the (data, length) pair of ``const uint8_t *p, size_t len``."""
+    data = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+    return data, len(data)
+
+
+def key32(value: Union[bytes, bytearray], name: str) -> Any:
+    """A ``const uint8_t key[32]`` argument; raises InvalidError (path ``name``) otherwise."""
+    data = bytes(value)
+    if len(data) != 32:
+        raise make_error(-3, f"{name}: must be 32 bytes, got {len(data)}", name)
+    return (c_uint8 * 32).from_buffer_copy(data)
+
+
+def take_string(ptr: c_void_p) -> str:
+    """Reads a NUL-terminated ``char *`` result and frees it with fw_free."""
+    if not ptr:
+        return ""
+    try:
+        return ctypes.string_at(ptr).decode("utf-8")
+    finally:
+        fw_free(ptr)
+
+
 class OutText:
     """A ``char **out_json, size_t *out_len`` pair.
 
-    Pass ``*out.args`` to the call; then :meth:`text` or :meth:`json` reads the result and
-    frees the library's buffer with fw_free (once; later reads return the cached value).
+    Pass ``*out.args`` to the call; then :meth:`text`, :meth:`json` or :meth:`data` reads the
+    result and frees the library's buffer with fw_free (once; later reads return the cached
+    value).
     """
 
     def __init__(self) -> None:
         self._ptr = c_void_p()
         self._len = c_size_t()
-        self._value: Optional[str] = None
+        self._data: Optional[bytes] = None
 
     @property
     def args(self) -> Tuple[Any, Any]:
         return byref(self._ptr), byref(self._len)
 
-    def text(self) -> str:
-        if self._value is None:
+    @property
+    def present(self) -> bool:
+        """True when the library set the output (some calls set it on failure too)."""
+        return bool(self._ptr) or self._data is not None
+
+    def data(self) -> bytes:
+        """The result as bytes (for binary outputs such as documents)."""
+        if self._data is None:
             if not self._ptr:
-                return ""
+                return b""
             try:
-                self._value = ctypes.string_at(self._ptr, self._len.value).decode("utf-8")
+                self._data = ctypes.string_at(self._ptr, self._len.value)
             finally:
                 fw_free(self._ptr)
                 self._ptr = c_void_p()
-        return self._value
+        return self._data
+
+    def text(self) -> str:
+        return self.data().decode("utf-8")
 
     def json(self) -> Any:
         return json.loads(self.text())

@@ -17,10 +17,24 @@ from ._lib import call, text_in
 from .errors import FlexworkError, InvalidError, Pending, StateError
 
 if TYPE_CHECKING:
+    from .archive import Archive
     from .audit import Audit
+    from .contract import Contracts
+    from .fee import Fee
+    from .funding import Funding
+    from .insurance import Insurance
+    from .invoice import Invoice
+    from .ledger import Ledger
+    from .party import Party
+    from .payout import Payout
+    from .risk import Risk
+    from .service import Service
+    from .task import Tasks
+    from .tax import Tax
+    from .training import Training
     from .vault import Vault
 
-__all__ = ["Context", "ModuleAPI", "ProviderCallback", "invoke_provider"]
+__all__ = ["Context", "ModuleAPI", "Handle", "ProviderCallback", "invoke_provider"]
 
 #: A provider callback: the request as a dict in, the reply (dict, list or JSON text) out.
 #: It raises :class:`flexwork.Pending` when the answer comes later, may return a negative
@@ -57,6 +71,73 @@ class ModuleAPI:
     def _call(self, fn: Callable[..., int], *args: Any, allow: Tuple[int, ...] = ()) -> int:
         """Calls ``fn(ctx, *args, &err)``; see :meth:`Context._call`."""
         return self._ctx._call(fn, *args, allow=allow)
+
+    def _call_new(self, fn: Callable[..., int], out: Any, *args: Any) -> int:
+        """Calls a constructor ``fn(&out, ctx, *args, &err)`` (the handle comes first)."""
+        handle = self._ctx._require_open()
+        return int(self._ctx._run(lambda: call(fn, out, handle, *args)))
+
+
+class Handle:
+    """Base class of an object the library allocates and the caller frees (``fw_contract``,
+    ``fw_fee_calc``, ``fw_tax_calc``, ...).
+
+    A subclass sets ``_free`` to the C ``fw_<x>_free`` function and ``_what`` to what it is
+    called in messages. The object is freed by :meth:`close`, at the end of a ``with`` block,
+    or when collected; calls after that raise :class:`flexwork.StateError`. A handle that
+    borrows a context (the C function takes ``fw_ctx *`` and says it must outlive the handle)
+    keeps that :class:`Context` alive, and its calls raise StateError once the context is
+    closed, so that the library never sees a freed context.
+    """
+
+    _free: Any = None
+    _what = "handle"
+
+    def __init__(self, ptr: Optional[int], ctx: Optional["Context"] = None) -> None:
+        self._ptr = ptr
+        self._ctx = ctx
+
+    def close(self) -> None:
+        """Frees the library object. Idempotent."""
+        ptr, self._ptr = self._ptr, None
+        if ptr:
+            type(self)._free(ptr)
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` ran."""
+        return not self._ptr
+
+    @property
+    def context(self) -> Optional["Context"]:
+        """The context the handle borrows, or None."""
+        return self._ctx
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
+
+    def _require(self) -> int:
+        if not self._ptr:
+            raise StateError(C.ESTATE, f"the {self._what} is closed", "")
+        if self._ctx is not None:
+            self._ctx._require_open()
+        return self._ptr
+
+    def _call(self, fn: Callable[..., int], *args: Any, allow: Tuple[int, ...] = ()) -> int:
+        """Calls ``fn(handle, *args, &err)`` and raises on a negative code not in ``allow``."""
+        ptr = self._require()
+        if self._ctx is None:
+            return call(fn, ptr, *args, allow=allow)
+        return int(self._ctx._run(lambda: call(fn, ptr, *args, allow=allow)))
 
 
 def _encode_reply(value: Any) -> bytes:
@@ -127,6 +208,20 @@ class Context:
 
     audit: "Audit"
     vault: "Vault"
+    party: "Party"
+    contract: "Contracts"
+    risk: "Risk"
+    ledger: "Ledger"
+    fee: "Fee"
+    funding: "Funding"
+    tax: "Tax"
+    training: "Training"
+    task: "Tasks"
+    archive: "Archive"
+    insurance: "Insurance"
+    service: "Service"
+    payout: "Payout"
+    invoice: "Invoice"
 
     def __init__(self, path: Union[str, "os.PathLike[str]"], master_key: Optional[bytes] = None,
                  passphrase: Optional[str] = None, synchronous: int = C.SYNC_FULL,
@@ -429,6 +524,11 @@ class Context:
         self._set_provider("tax", version, {"register_taxpayer": register_taxpayer,
                                             "declare": declare, "pay": pay,
                                             "certificate": certificate})
+
+    def _keep_callback(self, key: str, thunk: Any) -> None:
+        """Keeps a C callback a module registered on this context alive until it is replaced
+        or the context is closed."""
+        self._providers[key] = thunk
 
     def _registered_callback(self, kind: str, callback: str) -> Any:
         """The C function pointer registered for one provider callback, or None."""
