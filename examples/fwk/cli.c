@@ -177,7 +177,7 @@ static int usage(const char *cmd, const struct fwk_verb *verbs, size_t n, const 
     for (i = 0; i < n; i++)
         if (!only || only == &verbs[i])
             verb_usage(cmd, &verbs[i]);
-    fprintf(stderr, "  options of every verb with a STORE: [--as ROLE[:PARTY_ID]] (default admin)\n");
+    fprintf(stderr, "  options of every verb with a STORE: [--as ROLE[:PARTY_ID]] (default admin) [--by NAME]\n");
     return 2;
 }
 
@@ -252,6 +252,7 @@ int fwk_run(const char *cmd, const struct fwk_verb *verbs, size_t n, int argc, c
     struct fwk f;
     fw_error *err = NULL;
     uint32_t role = FW_ROLE_ADMIN;
+    const char *by = "fwk";
     fw_id party = 0;
     char *pos[16];
     int words = 0, npos = 0, min, max, i, rc, status;
@@ -270,7 +271,9 @@ int fwk_run(const char *cmd, const struct fwk_verb *verbs, size_t n, int argc, c
                 fprintf(stderr, "fwk: %s %s: option %s needs a value\n", cmd, v->name, a);
                 return usage(cmd, verbs, n, v);
             }
-            if (strcmp(a + 2, "as") == 0) {
+            if (strcmp(a + 2, "by") == 0) {
+                by = argv[i + 1];
+            } else if (strcmp(a + 2, "as") == 0) {
                 if (parse_actor(argv[i + 1], &role, &party) != 0) {
                     fprintf(stderr, "fwk: %s %s: --as wants ROLE[:PARTY_ID], got '%s'\n", cmd, v->name, argv[i + 1]);
                     return usage(cmd, verbs, n, v);
@@ -313,7 +316,7 @@ int fwk_run(const char *cmd, const struct fwk_verb *verbs, size_t n, int argc, c
         f.argv = pos + 1;
         if (open_store(&f.ctx, f.store, f.what))
             return 1;
-        rc = fw_ctx_set_actor(f.ctx, role, party, "fwk", &err);
+        rc = fw_ctx_set_actor(f.ctx, role, party, by, &err);
         if (rc == FW_OK)
             rc = v->fn(&f, &err);
     }

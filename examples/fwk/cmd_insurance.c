@@ -102,10 +102,12 @@ static int certificate(struct fwk *f, fw_error **err)
 }
 
 static const struct fwk_verb verbs[] = {
-    { "product create", "", "json!", product_create, "{\"code\",\"name\",\"type\",\"insurer\",\"premium_rule\",...}", 0 },
+    { "product create", "", "json!", product_create,
+      "{\"code\",\"name\",\"type\",\"insurer\",\"premium_rule\",...}", 0 },
     { "product list", "", "", product_list, NULL, 0 },
     { "product retire", "PRODUCT_ID", "", product_retire, NULL, 0 },
-    { "recommend", "", "json!", recommend, "{\"worker_id\",\"birth_date\",\"work\":[{\"category\",\"risk_level\"}]}", 0 },
+    { "recommend", "", "json!", recommend,
+      "{\"worker_id\",\"birth_date\",\"work\":[{\"category\",\"risk_level\"}]}", 0 },
     { "enrol", "", "json!", enrol, "{\"product_id\",\"worker_id\",\"birth_date\",\"start\"?,\"end\"?}", 0 },
     { "enrolments", "WORKER_ID", "", enrolments, NULL, 0 },
     { "premium", "PRODUCT_ID UNITS", "", premium, "orders, days or person-months, by the product's rule", 0 },

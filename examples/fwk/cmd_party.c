@@ -217,7 +217,8 @@ static int platform_check(struct fwk *f, fw_error **err)
 static const struct fwk_verb verbs[] = {
     { "enterprise apply", "", "json!", enterprise_apply, "an enterprise applies (R-5.1)", 0 },
     { "enterprise verify", "ID", "", enterprise_verify, "registry check; without a provider it waits for review", 0 },
-    { "enterprise review", "ID", "json!", enterprise_review, "{\"decision\":\"approve\"|\"reject\",\"reasons\":[...]}", 0 },
+    { "enterprise review", "ID", "json!", enterprise_review,
+      "{\"decision\":\"approve\"|\"reject\",\"reasons\":[...]}", 0 },
     { "enterprise activate", "ID", "", enterprise_activate, "activate once the cooperation agreement is signed", 0 },
     { "enterprise suspend", "ID REASON", "", enterprise_suspend, NULL, 0 },
     { "enterprise get", "ID", "", enterprise_get, NULL, 0 },

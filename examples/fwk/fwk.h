@@ -26,6 +26,7 @@ int fwk_cmd_risk(int argc, char **argv);
 int fwk_cmd_payout(int argc, char **argv);
 int fwk_cmd_statement(int argc, char **argv);
 int fwk_cmd_invoice(int argc, char **argv);
+int fwk_cmd_recon(int argc, char **argv);
 
 /* Opens a store with the key taken from FWK_PASSPHRASE (default "fwk-demo-passphrase"). */
 int fwk_open(fw_ctx **ctx, const char *path);

@@ -26,6 +26,7 @@ static const struct {
     { "payout", fwk_cmd_payout, "payout VERB STORE ...   orders, batches, channel results" },
     { "statement", fwk_cmd_statement, "statement VERB STORE ... worker statements, enterprise summaries, vouchers" },
     { "invoice", fwk_cmd_invoice, "invoice VERB STORE ...  request, issue, reverse invoices" },
+    { "recon", fwk_cmd_recon, "recon VERB STORE ...    statements, matching, error cases, files" },
     { "audit", fwk_cmd_audit, "audit VERB STORE ...    verify, checkpoint, export the audit log" },
     { "demo", fwk_cmd_demo, "demo [STORE]            run the end-to-end demo (default :memory:)" },
 };

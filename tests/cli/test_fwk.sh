@@ -6,7 +6,7 @@
 set -u
 FWK=${1:?usage: test_fwk.sh PATH/TO/fwk}
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/fwk-cli.XXXXXX")
-trap 'rm -rf "$DIR"' EXIT
+trap '[ -n "${FWK_KEEP:-}" ] || rm -rf "$DIR"' EXIT
 STORE="$DIR/store.db"
 export FWK_PASSPHRASE="cli-test-passphrase"
 failures=0
@@ -374,6 +374,44 @@ expect '"invoice_no": "25330000000000000001"'
 input '{"reason":"wrong title","red_invoice_no":"25330000000000000002"}'
 run 0 invoice reverse "$STORE" 1 --json - --as finance
 expect '"state": "reversed"'
+
+# --- recon: today's bank statement against the ledger -------------------------------------------
+today=$(TZ=Asia/Shanghai date +%Y%m%d)
+{
+    echo "交易日期,交易时间,交易流水号,客户业务编号,借方发生额,贷方发生额,余额,对方户名,对方账号,摘要"
+    echo "$today,09:00:00,BANK-9001,,,50000.00,50000.00,杭州云帆科技有限公司,1202020209000012345,备付金"
+    echo "$today,18:00:00,BANK-9002,,12.34,,49987.66,招商银行,,手续费"
+} >"$DIR/statement.csv"
+input '{"format":"csv","profile":"generic_bank","encoding":"utf-8"}'
+run 0 recon import "$STORE" "$DIR/statement.csv" --json - --as finance
+expect '"lines": 2'
+input '{"format":"csv","profile":"generic_bank","encoding":"utf-8"}'
+run 1 recon import "$STORE" "$DIR/statement.csv" --json - --as finance
+expect_err "(FW_EEXISTS)"
+run 0 recon run "$STORE" 1 --as finance
+expect '"sum_fen": 5000000'
+expect '"sum_fen": -1234'
+expect '"cases_opened": 3'
+expect '"unexplained_fen": 0'
+run 0 recon cases "$STORE" --as finance
+expect '"summary": "statement line 2: -12.34 yuan is not in the ledger (长款)"'
+# The bank's fee is booked by an adjustment that a second person approves (four eyes).
+input '{"idempotency_key":"adj-1","reason":"recon.adjust.bank_fee","postings":[{"account_id":6,"debit_fen":1234},{"account_id":3,"credit_fen":1234}]}'
+run 0 recon adjust propose "$STORE" 1 --json - --as finance --by alice
+expect '"adjustment_id": 1'
+run 1 recon adjust approve "$STORE" 1 --as finance --by alice
+expect_err "(FW_EDENIED)"
+run 0 recon adjust approve "$STORE" 1 --note "bank fee confirmed" --as finance --by bob
+expect '"state": "posted"'
+run 0 recon case get "$STORE" 1 --as finance
+expect '"state": "resolved_adjustment"'
+input '{"action":"resolve_timing","note":"settles with the next statement"}'
+run 0 recon case act "$STORE" 3 --json - --as finance
+expect '"state": "resolved_timing"'
+run 0 recon files "$STORE" 1 "$month" --as enterprise:1
+expect '"days": ['
+run 0 recon file "$STORE" 1 "$month" --as enterprise:1
+expect "section,date,entry_id,reason,ref_kind,ref_id,account_id,account_type,amount,opening,closing"
 
 # --- a sealed accounting period ----------------------------------------------------------------
 run 0 ledger period close "$STORE" 2000-01
