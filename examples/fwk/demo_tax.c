@@ -21,6 +21,33 @@ static int64_t mid_month(int month)
     return days * 86400000LL + 4LL * 3600 * 1000;          /* 12:00 CST = 04:00 UTC */
 }
 
+/* the worker authorises the platform as tax agent before anything is filed for them. */
+static int authorise(fw_ctx *ctx, fw_id worker, fw_error **err)
+{
+    static const char tpl_json[] =
+        "{\"kind\":\"tax_authorisation\",\"name\":\"个人所得税代扣代缴授权书\",\"version\":1,"
+        "\"body\":\"本人 {{worker_name}} 授权 {{platform_name}} 代为办理税务登记与代扣代缴。\",\"placeholders\":[]}";
+    fw_contract *c = NULL;
+    fw_id tpl = 0, k = 0;
+    char json[96];
+    int rc;
+
+    if ((rc = fw_ctx_set_actor(ctx, FW_ROLE_ADMIN, 0, "demo-admin", err)) != FW_OK ||
+        (rc = fw_contract_template_add(ctx, tpl_json, strlen(tpl_json), &tpl, err)) != FW_OK)
+        return rc;
+    snprintf(json, sizeof(json), "{\"template_id\":%lld,\"worker_id\":%lld}", (long long)tpl, (long long)worker);
+    if ((rc = fw_contract_create(&c, ctx, json, strlen(json), err)) != FW_OK)
+        return rc;
+    k = fw_contract_id(c);
+    fw_contract_free(c);
+    if ((rc = fw_contract_send(ctx, k, err)) == FW_OK &&
+        (rc = fw_ctx_set_actor(ctx, FW_ROLE_WORKER, worker, "demo-worker", err)) == FW_OK &&
+        (rc = fw_contract_sign(ctx, k, "{\"auth_method\":\"sms_code\",\"ip\":\"203.0.113.7\"}", (size_t)-1, NULL,
+                               err)) == FW_OK)
+        printf("  worker %lld signed the tax-agency authorisation (contract %lld)\n", (long long)worker, (long long)k);
+    return rc;
+}
+
 int demo_tax(struct demo *d)
 {
     static const int64_t pay[3] = { 2000000, 2000000, 3000000 };
@@ -32,7 +59,9 @@ int demo_tax(struct demo *d)
     int64_t withheld = 0;
     int rc, m;
 
-    rc = fw_ctx_set_actor(d->ctx, FW_ROLE_TAX_AGENT, 0, "demo-tax-agent", &err);
+    rc = d->worker_id ? authorise(d->ctx, worker, &err) : FW_OK;
+    if (rc == FW_OK)
+        rc = fw_ctx_set_actor(d->ctx, FW_ROLE_TAX_AGENT, 0, "demo-tax-agent", &err);
     for (m = 1; rc == FW_OK && m <= 3; m++) {
         snprintf(ref, sizeof(ref), "demo-payout-2026-%02d-w%lld", m, (long long)worker);
         rc = fw_tax_withhold(d->ctx, worker, ref, pay[m - 1], mid_month(m), &withheld, &err);

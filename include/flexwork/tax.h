@@ -56,6 +56,14 @@ typedef struct fw_tax_calc fw_tax_calc;
 #define FW_TAX_PAY_PAID    2
 #define FW_TAX_PAY_FAILED  3
 
+/* Kinds of declaration. */
+#define FW_TAX_DECL_KIND_WITHHOLDING   1  /**< the monthly withholding declaration (period "YYYY-MM") */
+#define FW_TAX_DECL_KIND_INCOME_REPORT 2  /**< the quarterly income report, Decree 810 (period "YYYY-Qn") */
+
+/* Formats of fw_tax_declaration_export(). */
+#define FW_TAX_EXPORT_CSV  1   /**< RFC 4180, CRLF, amounts in yuan */
+#define FW_TAX_EXPORT_JSON 2   /**< amounts in fen */
+
 /* ---------------------------------------------------------------------------------------- */
 /* Rules and policies                                                                        */
 
@@ -295,11 +303,27 @@ FW_EXTERN(int) fw_tax_declaration_build(fw_ctx *ctx, const char *period, fw_id *
                                         fw_error **err);
 
 /**
+ * Builds the quarterly information report of State Council Decree 810 art. 4 (互联网平台企业涉税
+ * 信息报送规定): per worker the income of the CST quarter's three months, summed from the
+ * withholding records, as a declaration of kind FW_TAX_DECL_KIND_INCOME_REPORT and period
+ * "YYYY-Qn". It then follows the declaration's states and functions (submit, resolve, get,
+ * latest versions and amendments, fw_tax_declaration_export()); it carries no tax to pay
+ * (fw_tax_pay() refuses it) and needs no tax-agency authorisation to submit.
+ * @param quarter  "YYYY-Q1" .. "YYYY-Q4".
+ * @return FW_OK; FW_EINVAL for a bad quarter (path "quarter"); FW_ESTATE while a version of the
+ *         quarter is submitted and unanswered; FW_EPERM. On failure the store is unchanged.
+ */
+FW_EXTERN(int) fw_tax_income_report_build(fw_ctx *ctx, const char *quarter, fw_id *out_id, fw_error **err);
+
+/**
  * Submits a draft through the tax provider's declare callback. With an answer
  * {"status":"accepted","receipt_no"} or {"status":"rejected","reason"} the state follows;
  * without a provider, or when it answers later (FW_EPENDING), the declaration stays SUBMITTED
  * until fw_tax_declaration_resolve(). Audited.
+ * Every worker on the declaration must have a tax-agency authorisation in force (R-5.3).
  * @return FW_OK; FW_ENOTFOUND; FW_ESTATE unless it is the period's current draft;
+ *         FW_EDENIED "WORKER_NO_TAX_AUTHORISATION: ..." naming the workers without one (the
+ *         declaration stays a draft, nothing is sent);
  *         FW_EPROVIDER / FW_ETIMEOUT when the provider failed (the declaration stays a draft);
  *         FW_EPERM.
  */
@@ -334,6 +358,21 @@ FW_EXTERN(int) fw_tax_declaration_export_csv(fw_ctx *ctx, fw_id declaration_id, 
                                              size_t *out_len, fw_error **err);
 
 /**
+ * The withholding return of a declaration (扣缴申报表): one line per worker with the worker's
+ * name and ID number, the period's income, the year-to-date income, expense, deductions, tax
+ * and the tax withheld in the period. Names and ID numbers are read from the party module's
+ * vault and masked (张*, 110***********002X) unless the actor may see the worker's personal data
+ * (admin, reviewer, tax agent, system, the worker); they are written nowhere. A worker whose
+ * identity was erased or is not on record gets empty (CSV) / null (JSON) name and ID number.
+ * @param format    FW_TAX_EXPORT_CSV or FW_TAX_EXPORT_JSON (shapes in docs/api/tax.md).
+ * @param[out] out  the caller frees it with fw_free(); @param[out] out_len optional.
+ * @return FW_OK; FW_EINVAL for another format (path "format"); FW_ENOTFOUND; FW_EPERM;
+ *         FW_ENOMEM. On failure outputs are untouched; the store is never changed.
+ */
+FW_EXTERN(int) fw_tax_declaration_export(fw_ctx *ctx, fw_id declaration_id, uint32_t format,
+                                         char **out, size_t *out_len, fw_error **err);
+
+/**
  * The newest version of a period's declaration.
  * @return FW_OK; FW_EINVAL for a bad period; FW_ENOTFOUND when none was built; FW_EPERM.
  */
@@ -347,10 +386,14 @@ FW_EXTERN(int) fw_tax_declaration_latest(fw_ctx *ctx, const char *period, fw_id 
  * Pays the tax withheld under an accepted declaration: a payment (IIT, VAT, surcharges from
  * the declaration's totals) is recorded PENDING and sent through the tax provider's pay
  * callback; an answer {"status":"paid","bank_ref"} or {"status":"failed","reason"} settles
- * it, otherwise fw_tax_payment_resolve() does. Idempotent by key. Audited.
+ * it, otherwise fw_tax_payment_resolve() does. Idempotent by key. Audited. When the payment
+ * becomes PAID the ledger entry "tax.paid" is posted in the same transaction (R-7.8): debit the
+ * platform's iit_withheld, vat_payable and surcharges_payable, credit bank_clearing; a failed
+ * payment posts nothing.
  * @param idem_key  idempotency key (1..255 bytes).
- * @return FW_OK; FW_ENOTFOUND; FW_ESTATE unless the declaration is ACCEPTED, or when it already
- *         has a pending or paid payment; FW_ECONFLICT for a key reused with another request;
+ * @return FW_OK; FW_ENOTFOUND; FW_ESTATE unless the declaration is an ACCEPTED withholding
+ *         declaration (an income report is refused), or when it already has a pending or paid
+ *         payment; FW_ECONFLICT for a key reused with another request;
  *         FW_EPERM.
  */
 FW_EXTERN(int) fw_tax_pay(fw_ctx *ctx, fw_id declaration_id, const char *idem_key, fw_id *out_id,
@@ -358,7 +401,8 @@ FW_EXTERN(int) fw_tax_pay(fw_ctx *ctx, fw_id declaration_id, const char *idem_ke
 
 /**
  * Settles a pending payment: {"status":"paid","bank_ref":"..."} or
- * {"status":"failed","reason":"..."}. Audited.
+ * {"status":"failed","reason":"..."}. Audited. "paid" posts the "tax.paid" ledger entry (see
+ * fw_tax_pay()); "failed" posts nothing.
  * @return FW_OK; FW_EINVAL naming the field; FW_ENOTFOUND; FW_ESTATE unless PENDING; FW_EPERM.
  */
 FW_EXTERN(int) fw_tax_payment_resolve(fw_ctx *ctx, fw_id payment_id, const char *json,
@@ -440,6 +484,17 @@ FW_EXTERN(int) fw_tax_certificate_verify(const uint8_t *doc, size_t len, const u
  */
 FW_EXTERN(int) fw_tax_certificate_render(fw_ctx *ctx, fw_id certificate_id, char **out_text,
                                          size_t *out_len, fw_error **err);
+
+/**
+ * The same certificate as a self-contained HTML page (UTF-8, one table of the fields, amounts in
+ * yuan). Every value is HTML-escaped (& < > " '), so a receipt or bank reference from a provider
+ * cannot inject markup. The page is a rendering: what verifies is the downloaded document.
+ * @param[out] out_html  the caller frees it with fw_free(); @param[out] out_len optional.
+ * @return FW_OK; FW_EINVAL without out_html; FW_ENOTFOUND; FW_ESTATE for a certificate not issued
+ *         by the platform; FW_EPERM (workers render only their own); FW_ENOMEM.
+ */
+FW_EXTERN(int) fw_tax_certificate_render_html(fw_ctx *ctx, fw_id certificate_id, char **out_html,
+                                              size_t *out_len, fw_error **err);
 
 FW_END_DECL
 #endif

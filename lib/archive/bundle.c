@@ -418,7 +418,7 @@ int fw_archive_export(fw_ctx *ctx, const char *party_kind, fw_id party_id, const
         docs = cJSON_AddArrayToObject(man, "documents");
         rc = docs ? collect(ctx, archive, purpose, &b, docs, err) : fw__error_nomem(err);
     }
-    if (rc == FW_OK && !(text = cJSON_PrintUnformatted(man)))
+    if (rc == FW_OK && !(text = fw__json_print(man)))
         rc = fw__error_nomem(err);
     if (rc == FW_OK) {
         len = strlen(text);

@@ -65,7 +65,7 @@ static int file_once(fw_ctx *ctx, struct collect *c, const char *category, const
     cJSON_AddStringToObject(o, "retention", retention);
     cJSON_AddBoolToObject(o, "personal", personal);
     cJSON_AddStringToObject(o, "external_ref", ref);
-    json = cJSON_PrintUnformatted(o);
+    json = fw__json_print(o);
     cJSON_Delete(o);
     if (!json)
         return fw__error_nomem(err);
@@ -127,7 +127,7 @@ static int file_contract(fw_ctx *ctx, struct collect *c, fw_id id, fw_error **er
             if ((item = cJSON_GetObjectItemCaseSensitive(rec, keep[i])))
                 cJSON_AddItemToObject(o, keep[i], cJSON_Duplicate(item, 1));
         cJSON_AddStringToObject(o, "document", doc);
-        if (!(text = cJSON_PrintUnformatted(o)))
+        if (!(text = fw__json_print(o)))
             rc = fw__error_nomem(err);
     }
     if (rc == FW_OK) {

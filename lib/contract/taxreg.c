@@ -118,7 +118,7 @@ int fw_contract_taxreg_request(fw_ctx *ctx, fw_id worker_id, const char *json, s
             cJSON_AddStringToObject(req, "name", name);
             cJSON_AddStringToObject(req, "id_number", idn);
             cJSON_AddStringToObject(req, "jurisdiction", jur);
-            text = cJSON_PrintUnformatted(req);
+            text = fw__json_print(req);
             rc = text ? FW_OK : fw__error_nomem(err);
         }
         if (rc == FW_OK) {

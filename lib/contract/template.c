@@ -120,7 +120,7 @@ int fw_contract_template_add(fw_ctx *ctx, const char *json, size_t json_len, fw_
             rc = fw__error_set(err, FW_EINVAL, "$.body", "placeholder {{%.*s}} is not declared in $.placeholders",
                                (int)n, pn);
     if (rc == FW_OK) {
-        ptext = cJSON_PrintUnformatted(phs);
+        ptext = fw__json_print(phs);
         crypto_hash_sha256(h, (const unsigned char *)body, strlen(body));
         sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
         if (!ptext)

@@ -69,7 +69,7 @@ static char *field_digests(fw_ctx *ctx, const char *req, size_t len)
 
     if (ok && fw__json_parse(&in, req, len, NULL) == FW_OK) {
         for (c = in->child; c && ok; c = c->next) {
-            char *v = cJSON_PrintUnformatted(c);
+            char *v = fw__json_print(c);
             ok = v && add_digest(ctx, out, c->string, v, strlen(v));
             free(v);
         }
@@ -77,7 +77,7 @@ static char *field_digests(fw_ctx *ctx, const char *req, size_t len)
         ok = add_digest(ctx, out, "request", req, len);
     }
     if (ok)
-        text = cJSON_PrintUnformatted(out);
+        text = fw__json_print(out);
     cJSON_Delete(in);
     cJSON_Delete(out);
     return text;

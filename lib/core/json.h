@@ -60,6 +60,9 @@ int fw__json_hex(const cJSON *obj, const char *path, const char *name, int requi
 const char *fw__json_path(char *buf, size_t size, const char *path, const char *name);
 const char *fw__json_path_index(char *buf, size_t size, const char *path, size_t i);
 
+/* Prints item unformatted, the text cJSON_PrintUnformatted gives, into a malloc'd string
+ * (free() or cJSON_free() it); NULL when out of memory or for an item cJSON cannot print. */
+char *fw__json_print(const cJSON *item);
 /* Prints item unformatted into a library-owned string for a char **out_json; deletes item. */
 int fw__json_out(cJSON *item, char **out_json, size_t *out_len, fw_error **err);
 /* Adds an int64 member printed exactly (for output: beyond 10^15 the member is raw text). */

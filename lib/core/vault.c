@@ -18,6 +18,7 @@
 #include "core/ctx.h"
 #include "core/db.h"
 #include "core/error.h"
+#include "core/json.h"
 #include "core/vault.h"
 
 #define NONCE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
@@ -204,7 +205,7 @@ int fw_vault_shred(fw_ctx *ctx, const char *subject, fw_error **err)
         cJSON *o = cJSON_CreateObject();
         char *detail = NULL;
         if (o && cJSON_AddStringToObject(o, "subject", subject))
-            detail = cJSON_PrintUnformatted(o);
+            detail = fw__json_print(o);
         cJSON_Delete(o);
         rc = detail ? fw__audit_append(ctx, "vault.shred", "vault_key", 0, detail, strlen(detail), err)
                     : fw__error_nomem(err);

@@ -383,7 +383,7 @@ int fw_fee_schedule_set(fw_ctx *ctx, fw_id *out_id, const char *json, size_t jso
     if ((rc = fw__json_parse(&root, json, json_len, err)) != FW_OK)
         return rc;
     rc = parse_schedule(&c, root, 1, err);
-    if (rc == FW_OK && !(canon = cJSON_PrintUnformatted(root)))
+    if (rc == FW_OK && !(canon = fw__json_print(root)))
         rc = fw__error_nomem(err);
     cJSON_Delete(root);
     if (rc == FW_OK)

@@ -78,7 +78,7 @@ static int require_key(const char *key, fw_error **err)
 static int audit_json(fw_ctx *ctx, const char *action, const char *type, fw_id id, cJSON *detail,
                       fw_error **err)
 {
-    char *text = detail ? cJSON_PrintUnformatted(detail) : NULL;
+    char *text = detail ? fw__json_print(detail) : NULL;
     int rc = text ? fw__audit_append(ctx, action, type, id, text, strlen(text), err)
                   : fw__error_nomem(err);
     cJSON_free(text);
@@ -450,7 +450,7 @@ static char *notice_canonical(const struct notice *n)
     cJSON_AddStringToObject(o, "remark", n->remark ? n->remark : "");
     cJSON_AddStringToObject(o, "payee_account", n->payee_account ? n->payee : "");
     fw__json_add_i64(o, "received_ms", n->received_ms);
-    text = cJSON_PrintUnformatted(o);
+    text = fw__json_print(o);
     cJSON_Delete(o);
     return text;
 }

@@ -173,7 +173,7 @@ int fw_insurance_charge(fw_ctx *ctx, fw_id enrolment_id, const char *order_ref, 
     fw__json_add_i64(req, "enrolment_id", enrolment_id);
     cJSON_AddStringToObject(req, "order_ref", order_ref ? order_ref : "");
     fw__json_add_i64(req, "at_ms", at_ms);
-    req_text = cJSON_PrintUnformatted(req);
+    req_text = fw__json_print(req);
     cJSON_Delete(req);
     if (!req_text)
         return fw__error_nomem(err);
@@ -391,7 +391,7 @@ int fw_insurance_certificate(fw_ctx *ctx, fw_id enrolment_id, char **out_json, s
     fw__json_add_i64(cert, "end_ms", e.end_ms);
     fw__json_add_i64(cert, "issued_ms", fw_ctx_now(ctx));
     fw__insurance_product_clear(&p);
-    if (!(text = cJSON_PrintUnformatted(cert))) {
+    if (!(text = fw__json_print(cert))) {
         cJSON_Delete(cert);
         return fw__error_nomem(err);
     }
@@ -448,7 +448,7 @@ int fw_insurance_certificate_verify(const char *json, size_t json_len, const uin
             rc = fw__json_hex(root, "$", "public_key", FW__REQUIRED, 32, &pk_hex, err);
         if (rc == FW_OK)
             rc = fw__json_hex(root, "$", "signature", FW__REQUIRED, 64, &sig_hex, err);
-        if (rc == FW_OK && !(text = cJSON_PrintUnformatted(cert)))
+        if (rc == FW_OK && !(text = fw__json_print(cert)))
             rc = fw__error_nomem(err);
         if (rc == FW_OK) {
             unhex(pk_hex, pk, 32);

@@ -146,8 +146,8 @@ int fw_insurance_product_create(fw_ctx *ctx, const char *json, size_t json_len, 
     if (rc == FW_OK && premium < 0)
         rc = fw__error_set(err, FW_EINVAL, "$.premium_fen", "is required");
     if (rc == FW_OK) {
-        cat_text = categories ? cJSON_PrintUnformatted(categories) : strdup("[]");
-        reg_text = regions ? cJSON_PrintUnformatted(regions) : strdup("[]");
+        cat_text = categories ? fw__json_print(categories) : strdup("[]");
+        reg_text = regions ? fw__json_print(regions) : strdup("[]");
         if (!cat_text || !reg_text)
             rc = fw__error_nomem(err);
     }

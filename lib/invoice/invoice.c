@@ -151,7 +151,7 @@ int fw_invoice_request(fw_ctx *ctx, const char *json, size_t json_len, fw_id *ou
         goto done;
     snprintf(keybuf, sizeof(keybuf), "%s", key);
     cJSON_DeleteItemFromObjectCaseSensitive(root, "idempotency_key");
-    if (!(canon = cJSON_PrintUnformatted(root))) {
+    if (!(canon = fw__json_print(root))) {
         rc = fw__error_nomem(err);
         goto done;
     }
@@ -230,7 +230,7 @@ int fw_invoice_issue(fw_ctx *ctx, fw_id invoice_id, uint32_t *out_state, fw_erro
         !cJSON_AddStringToObject(req, "kind", kinds[v.kind - 1]) ||
         !fw__json_add_i64(req, "amount_fen", v.amount) || !fw__json_add_i64(req, "tax_fen", v.tax) ||
         !fw__json_add_i64(req, "tax_rate_ppm", v.rate) ||
-        !cJSON_AddStringToObject(req, "title", v.title) || !(text = cJSON_PrintUnformatted(req))) {
+        !cJSON_AddStringToObject(req, "title", v.title) || !(text = fw__json_print(req))) {
         rc = fw__error_nomem(err);
         goto end;
     }
@@ -334,7 +334,7 @@ static int red_letter(fw_ctx *ctx, const struct inv *v, const char *reason, cons
     if (!(req = cJSON_CreateObject()) || !fw__json_add_i64(req, "invoice_id", v->id) ||
         !cJSON_AddStringToObject(req, "invoice_no", v->no) ||
         !fw__json_add_i64(req, "amount_fen", v->amount) || !fw__json_add_i64(req, "tax_fen", v->tax) ||
-        !cJSON_AddStringToObject(req, "reason", reason) || !(text = cJSON_PrintUnformatted(req))) {
+        !cJSON_AddStringToObject(req, "reason", reason) || !(text = fw__json_print(req))) {
         rc = fw__error_nomem(err);
         goto end;
     }

@@ -880,7 +880,7 @@ int fw_ledger_entry_post(fw_ctx *ctx, fw_id *out_entry_id, const char *json, siz
         cJSON *copy = cJSON_Duplicate(root, 1);
         if (copy)
             cJSON_DeleteItemFromObjectCaseSensitive(copy, "idempotency_key");
-        canon = copy ? cJSON_PrintUnformatted(copy) : NULL;
+        canon = copy ? fw__json_print(copy) : NULL;
         cJSON_Delete(copy);
         if (!canon)
             rc = fw__error_nomem(err);

@@ -239,7 +239,7 @@ int fw_ledger_coa_set(fw_ctx *ctx, const char *json, size_t json_len, fw_error *
     if (rc == FW_OK && (strpbrk(name, "\t;:\n") || strstr(name, "  ")))
         rc = fw__error_set(err, FW_EINVAL, "$.name",
                            "must not hold tabs, newlines, ';', ':' or two spaces in a row");
-    if (rc == FW_OK && !(detail = cJSON_PrintUnformatted(root)))
+    if (rc == FW_OK && !(detail = fw__json_print(root)))
         rc = fw__error_nomem(err);
     if (rc == FW_OK)
         rc = fw__tx_begin(ctx, err);

@@ -210,7 +210,7 @@ int fw_ledger_period_reopen(fw_ctx *ctx, const char *month, const char *reason, 
         if (d) {
             cJSON_AddStringToObject(d, "month", month);
             cJSON_AddStringToObject(d, "reason", reason);
-            detail = cJSON_PrintUnformatted(d);
+            detail = fw__json_print(d);
             cJSON_Delete(d);
         }
         rc = detail ? fw__audit_append(ctx, "ledger.period_reopen", "ledger_period", start, detail,

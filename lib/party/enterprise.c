@@ -136,7 +136,7 @@ static char *pii_json(const cJSON *legal_rep, const cJSON *contact)
     char *s;
     cJSON_AddItemToObject(o, "legal_rep", cJSON_Duplicate(legal_rep, 1));
     cJSON_AddItemToObject(o, "contact", cJSON_Duplicate(contact, 1));
-    s = cJSON_PrintUnformatted(o);
+    s = fw__json_print(o);
     cJSON_Delete(o);
     return s;
 }
@@ -189,7 +189,7 @@ int fw_party_enterprise_apply(fw_ctx *ctx, const char *json, size_t json_len, fw
         return rc;
     rc = ent_parse(root, 0, &e, err);
     if (rc == FW_OK) {
-        quals = cJSON_PrintUnformatted(e.quals);
+        quals = fw__json_print(e.quals);
         plain = pii_json(e.legal_rep, e.contact);
         if (!quals || !plain)
             rc = fw__error_nomem(err);
@@ -287,7 +287,7 @@ static int ask_registry(fw_ctx *ctx, fw_id id, int *decided, char **reasons, cha
         cJSON_AddStringToObject(req, "name", name);
         cJSON_AddStringToObject(req, "uscc", uscc);
         cJSON_AddStringToObject(req, "legal_rep", fw__pii_str(pii, "legal_rep", "name"));
-        text = cJSON_PrintUnformatted(req);
+        text = fw__json_print(req);
         cJSON_Delete(req);
         if (!text)
             rc = fw__error_nomem(err);
@@ -312,7 +312,7 @@ static int ask_registry(fw_ctx *ctx, fw_id id, int *decided, char **reasons, cha
                 cJSON *a = cJSON_CreateArray();
                 *decided = -1;
                 cJSON_AddItemToArray(a, cJSON_CreateString(why ? why : "registry check failed"));
-                *reasons = cJSON_PrintUnformatted(a);
+                *reasons = fw__json_print(a);
                 cJSON_Delete(a);
             } else {
                 rc = fw__error_set(err, FW_EPROVIDER, NULL,
@@ -402,7 +402,7 @@ int fw_party_enterprise_review(fw_ctx *ctx, fw_id enterprise_id, const char *jso
         if (!cJSON_IsString(it) || !*it->valuestring || strlen(it->valuestring) > 500)
             rc = fw__error_set(err, FW_EINVAL, p, "must be a reason of 1 to 500 bytes");
     }
-    if (rc == FW_OK && reasons && !(rtext = cJSON_PrintUnformatted(reasons)))
+    if (rc == FW_OK && reasons && !(rtext = fw__json_print(reasons)))
         rc = fw__error_nomem(err);
     if (rc == FW_OK && (rc = fw__tx_begin(ctx, err)) == FW_OK) {
         rc = fw__party_enterprise_state(ctx, enterprise_id, &st, err);
@@ -523,7 +523,7 @@ int fw_party_enterprise_change(fw_ctx *ctx, fw_id enterprise_id, const char *jso
             cJSON_DeleteItemFromArray(changed, before + 1);
     }
     if (rc == FW_OK && e.quals) {
-        quals = cJSON_PrintUnformatted(e.quals);
+        quals = fw__json_print(e.quals);
         CHANGE("qualifications", "qualifications", quals, 0)
     }
 #undef CHANGE
@@ -554,7 +554,7 @@ int fw_party_enterprise_change(fw_ctx *ctx, fw_id enterprise_id, const char *jso
     if (rc == FW_OK)
         rc = fw__db_exec(ctx, err, "UPDATE fw_party_enterprise SET state=?, updated_ms=? WHERE id=?", "iii",
                          (int64_t)to, now, enterprise_id);
-    if (rc == FW_OK && !(list = cJSON_PrintUnformatted(changed)))
+    if (rc == FW_OK && !(list = fw__json_print(changed)))
         rc = fw__error_nomem(err);
     if (rc == FW_OK)
         rc = fw__party_audit(ctx, err, "party.enterprise.change", "enterprise", enterprise_id,
@@ -605,7 +605,7 @@ static int simple_transition(fw_ctx *ctx, fw_id id, const char *action, uint32_t
                          reason, id);
     if (rc == FW_OK) {
         cJSON *r = cJSON_CreateString(reason ? reason : "");
-        char *q = cJSON_PrintUnformatted(r);
+        char *q = fw__json_print(r);
         snprintf(extra, sizeof(extra), "\"reason\":%s", q ? q : "\"\"");
         free(q);
         cJSON_Delete(r);
@@ -786,12 +786,12 @@ int fw_party_enterprise_user_add(fw_ctx *ctx, fw_id enterprise_id, const char *j
             rc = fw__error_set(err, FW_EINVAL, path, "must be one of admin, operator, finance, viewer");
     }
     if (rc == FW_OK) {
-        rtext = cJSON_PrintUnformatted(arr);
+        rtext = fw__json_print(arr);
         p = cJSON_CreateObject();
         cJSON_AddStringToObject(p, "name", name);
         if (phone)
             cJSON_AddStringToObject(p, "phone", phone);
-        plain = cJSON_PrintUnformatted(p);
+        plain = fw__json_print(p);
         cJSON_Delete(p);
         if (!rtext || !plain)
             rc = fw__error_nomem(err);

@@ -275,7 +275,7 @@ int fw__party_verification_record(fw_ctx *ctx, int worker, fw_id party_id, char 
                 else
                     cJSON_AddStringToObject(o, names[i], fw__db_col_text(s, i));
             }
-            if (!(text = cJSON_PrintUnformatted(o)))
+            if (!(text = fw__json_print(o)))
                 rc = fw__error_nomem(err);
         }
     }

@@ -66,7 +66,7 @@ int fw_party_platform_set(fw_ctx *ctx, const char *json, size_t json_len, fw_err
         (rc = fw__uscc_parse(uscc, FW_USCC_STRICT, "$.uscc", NULL, err)) == FW_OK &&
         (rc = fw__json_arr(root, "$", "licences", FW__REQUIRED, 50, &lic, err)) == FW_OK)
         rc = check_licences(lic, err);
-    if (rc == FW_OK && !(ltext = cJSON_PrintUnformatted(lic)))
+    if (rc == FW_OK && !(ltext = fw__json_print(lic)))
         rc = fw__error_nomem(err);
     if (rc == FW_OK && (rc = fw__tx_begin(ctx, err)) == FW_OK) {
         rc = fw__db_exec(ctx, err,
@@ -287,7 +287,7 @@ int fw_party_staff_add(fw_ctx *ctx, const char *json, size_t json_len, fw_id *ou
     if (rc == FW_OK) {
         p = cJSON_CreateObject();
         cJSON_AddStringToObject(p, "name", name);
-        plain = cJSON_PrintUnformatted(p);
+        plain = fw__json_print(p);
         cJSON_Delete(p);
         if (!plain)
             rc = fw__error_nomem(err);

@@ -47,7 +47,7 @@ static void free_secret(char *s)
 
 static int store_pii(fw_ctx *ctx, fw_id id, const cJSON *pii, fw_error **err)
 {
-    char subject[48], *plain = cJSON_PrintUnformatted(pii);
+    char subject[48], *plain = fw__json_print(pii);
     unsigned char *sealed = NULL;
     size_t n = 0;
     int rc;
@@ -237,7 +237,7 @@ int fw_party_worker_verify(fw_ctx *ctx, fw_id worker_id, const char *liveness, u
         if (rc == FW_OK) {
             if (liveness)
                 cJSON_AddStringToObject(pii, "liveness", liveness);
-            req = cJSON_PrintUnformatted(pii);
+            req = fw__json_print(pii);
             rc = req ? FW_OK : fw__error_nomem(err);
         }
         if (rc == FW_OK) {
@@ -351,7 +351,7 @@ static int transition(fw_ctx *ctx, fw_id id, const char *action, uint32_t from_m
                          (int64_t)st, reason, id);
     if (rc == FW_OK && reason) {
         cJSON *r = cJSON_CreateString(reason);
-        char *q = cJSON_PrintUnformatted(r);
+        char *q = fw__json_print(r);
         snprintf(extra, sizeof(extra), "\"reason\":%s", q ? q : "\"\"");
         free(q);
         cJSON_Delete(r);

@@ -384,7 +384,7 @@ static char *order_canonical(const struct order_req *rq)
         fw__json_add_i64(j, "amount_fen", rq->amount) &&
         cJSON_AddStringToObject(j, "task_ref", rq->task_ref) &&
         (!rq->external_ref || cJSON_AddStringToObject(j, "external_ref", rq->external_ref)))
-        text = cJSON_PrintUnformatted(j);
+        text = fw__json_print(j);
     cJSON_Delete(j);
     return text;
 }
@@ -677,7 +677,7 @@ int fw_payout_batch(fw_ctx *ctx, const char *json, size_t json_len, char **out_j
     /* the key names the request; the rest of it, canonically printed, is the request */
     snprintf(keybuf, sizeof(keybuf), "%s", key);
     cJSON_DeleteItemFromObjectCaseSensitive(root, "idempotency_key");
-    if (!(canon = cJSON_PrintUnformatted(root))) {
+    if (!(canon = fw__json_print(root))) {
         rc = fw__error_nomem(err);
         goto done;
     }
@@ -771,7 +771,7 @@ int fw_payout_batch_payables(fw_ctx *ctx, const char *json, size_t json_len, cha
         goto done;
     snprintf(keybuf, sizeof(keybuf), "%s", key);
     cJSON_DeleteItemFromObjectCaseSensitive(root, "idempotency_key");
-    if (!(canon = cJSON_PrintUnformatted(root))) {
+    if (!(canon = fw__json_print(root))) {
         rc = fw__error_nomem(err);
         goto done;
     }

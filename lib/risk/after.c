@@ -409,7 +409,7 @@ int fw_risk_rule_set(fw_ctx *ctx, const char *json, size_t json_len, fw_error **
             if (rc == FW_OK && !cJSON_IsNumber(v) && !cJSON_IsArray(v))
                 rc = fw__error_set(err, FW_EINVAL, "$.params", "parameters are numbers or arrays of strings");
     }
-    if (rc == FW_OK && !(ptext = cJSON_PrintUnformatted(params)))
+    if (rc == FW_OK && !(ptext = fw__json_print(params)))
         rc = fw__error_nomem(err);
     if (rc == FW_OK && (rc = fw__tx_begin(ctx, err)) == FW_OK) {
         rc = fw__db_exec(ctx, err, "INSERT INTO fw_risk_rule(code, type, params, enabled, updated_ms) VALUES "
@@ -694,7 +694,7 @@ int fw_risk_sample(fw_ctx *ctx, const char *json, size_t json_len, char **out_js
                 rc = open_case(ctx, 2, 0, &x, cases, err);
         }
     }
-    if (rc == FW_OK && !(dtext = cJSON_PrintUnformatted(drawn)))
+    if (rc == FW_OK && !(dtext = fw__json_print(drawn)))
         rc = fw__error_nomem(err);
     if (rc == FW_OK)
         rc = fw__db_exec(ctx, err, "INSERT INTO fw_risk_sample(population, from_ms, to_ms, per_stratum, seed, drawn, "

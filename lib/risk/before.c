@@ -19,7 +19,7 @@
 static char *quote(const char *s)
 {
     cJSON *j = cJSON_CreateString(s ? s : "");
-    char *q = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *q = j ? fw__json_print(j) : NULL;
     cJSON_Delete(j);
     return q;
 }
@@ -89,7 +89,7 @@ int fw_risk_list_add(fw_ctx *ctx, const char *json, size_t json_len, fw_id *out_
         else
             cJSON_AddItemToArray(waives, cJSON_CreateString(it->valuestring));
     }
-    if (rc == FW_OK && !(waives_text = cJSON_PrintUnformatted(waives)))
+    if (rc == FW_OK && !(waives_text = fw__json_print(waives)))
         rc = fw__error_nomem(err);
     if (rc == FW_OK && (!(qr = quote(why)) || !(qs = quote(source))))
         rc = fw__error_nomem(err);
@@ -245,7 +245,7 @@ int fw_risk_checklist_set(fw_ctx *ctx, const char *json, size_t json_len, fw_err
             cJSON_AddItemToObject(items, "scope_keywords", kw);
             docs = kw = NULL;
         }
-        if (!items || !(text = cJSON_PrintUnformatted(items)) || !(qi = quote(industry)))
+        if (!items || !(text = fw__json_print(items)) || !(qi = quote(industry)))
             rc = fw__error_nomem(err);
     }
     if (rc == FW_OK && (rc = fw__tx_begin(ctx, err)) == FW_OK) {
@@ -394,7 +394,7 @@ int fw_risk_qualification_review(fw_ctx *ctx, fw_id enterprise_id, const char *j
     if (rc == FW_OK && (rc = fw__tx_begin(ctx, err)) == FW_OK) {
         checks = cJSON_AddArrayToObject(out, "checks");
         rc = checks ? run_review(ctx, enterprise_id, expiry, checks, &passed, err) : fw__error_nomem(err);
-        if (rc == FW_OK && !(text = cJSON_PrintUnformatted(checks)))
+        if (rc == FW_OK && !(text = fw__json_print(checks)))
             rc = fw__error_nomem(err);
         if (rc == FW_OK)
             rc = fw__db_exec(ctx, err, "INSERT INTO fw_risk_qualification(enterprise_id, passed, result, reviewed_ms, "
@@ -560,7 +560,7 @@ static int rate(fw_ctx *ctx, fw_id id, cJSON **out, fw_error **err)
     factor(arr, &score, "task_authenticity", (int)(10 - 5 * (flags > 2 ? 2 : flags)), 10, in);
     grade = score >= 85 ? FW_RISK_GRADE_A : score >= 70 ? FW_RISK_GRADE_B : score >= 50 ? FW_RISK_GRADE_C
                                                                           : FW_RISK_GRADE_D;
-    if (!(ftext = cJSON_PrintUnformatted(arr))) {
+    if (!(ftext = fw__json_print(arr))) {
         cJSON_Delete(o);
         return fw__error_nomem(err);
     }
@@ -726,7 +726,7 @@ int fw_risk_limits_set(fw_ctx *ctx, const char *json, size_t json_len, fw_error 
         if (rc == FW_ENOTFOUND)
             rc = fw__error_set(err, FW_ENOTFOUND, "$.enterprise_id", "no enterprise %lld", (long long)key);
     }
-    if (rc == FW_OK && !(text = cJSON_PrintUnformatted(limits)))
+    if (rc == FW_OK && !(text = fw__json_print(limits)))
         rc = fw__error_nomem(err);
     if (rc == FW_OK && (rc = fw__tx_begin(ctx, err)) == FW_OK) {
         rc = fw__db_exec(ctx, err, "INSERT INTO fw_risk_limit(scope, key, updated_ms) VALUES (?, ?, ?) "

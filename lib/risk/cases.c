@@ -62,7 +62,7 @@ int fw_risk_case_update(fw_ctx *ctx, fw_id case_id, const char *json, size_t jso
                 cJSON_AddStringToObject(n, "resolution", resolutions[res]);
             cJSON_AddStringToObject(n, "note", note);
             cJSON_AddItemToArray(notes, n);
-            if (!(ntext = cJSON_PrintUnformatted(notes)) || !(qnote = cJSON_PrintUnformatted(n)))
+            if (!(ntext = fw__json_print(notes)) || !(qnote = fw__json_print(n)))
                 rc = fw__error_nomem(err);
         }
         if (rc == FW_OK)

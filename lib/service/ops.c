@@ -19,7 +19,7 @@ static const char *const incident_kinds[] = { "emergency", "anomaly", NULL };
 static int audit_json(fw_ctx *ctx, const char *action, const char *type, fw_id id, cJSON *detail,
                       fw_error **err)
 {
-    char *text = detail ? cJSON_PrintUnformatted(detail) : NULL;
+    char *text = detail ? fw__json_print(detail) : NULL;
     int rc;
     cJSON_Delete(detail);
     if (!text)
@@ -60,7 +60,7 @@ int fw_service_plan_set(fw_ctx *ctx, const char *json, size_t json_len, fw_error
         if (!cJSON_IsString(st) || !*st->valuestring || strlen(st->valuestring) > 2000)
             rc = fw__error_set(err, FW_EINVAL, fw__json_path_index(path, sizeof(path), "$.steps", i),
                                "must be a non-empty string of at most 500 characters");
-    if (rc == FW_OK && !(steps_text = cJSON_PrintUnformatted(steps)))
+    if (rc == FW_OK && !(steps_text = fw__json_print(steps)))
         rc = fw__error_nomem(err);
     if (rc == FW_OK && (rc = fw__tx_begin(ctx, err)) == FW_OK) {
         rc = fw__db_exec(ctx, err, "INSERT INTO fw_service_plan(code, title, severity, steps) VALUES (?,?,?,?) "

@@ -477,7 +477,7 @@ static int evidence_parse(const cJSON *root, char **out, fw_error **err)
             (rc = fw__json_hex(it, p, "sha256", FW__REQUIRED, 32, &s, err)) != FW_OK)
             return rc;
     }
-    *out = arr ? cJSON_PrintUnformatted(arr) : strdup("[]");
+    *out = arr ? fw__json_print(arr) : strdup("[]");
     return *out ? FW_OK : fw__error_nomem(err);
 }
 

@@ -60,7 +60,7 @@ int fw__task_audit(fw_ctx *ctx, fw_error **err, const char *action, const char *
 char *fw__task_quote(const char *s)
 {
     cJSON *j = cJSON_CreateString(s ? s : "");
-    char *q = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *q = j ? fw__json_print(j) : NULL;
     cJSON_Delete(j);
     return q;
 }
@@ -94,7 +94,7 @@ static int str_array(const cJSON *obj, const char *base, const char *name, size_
         if (codes && (rc = check_code(it->valuestring, p, err)) != FW_OK)
             return rc;
     }
-    *out = arr ? cJSON_PrintUnformatted(arr) : strdup("[]");
+    *out = arr ? fw__json_print(arr) : strdup("[]");
     return *out ? FW_OK : fw__error_nomem(err);
 }
 
@@ -120,7 +120,7 @@ static int hash_refs(const cJSON *obj, const char *name, size_t max, char **out,
             (rc = fw__json_hex(it, p, "sha256", FW__REQUIRED, 32, &s, err)) != FW_OK)
             return rc;
     }
-    *out = arr ? cJSON_PrintUnformatted(arr) : strdup("[]");
+    *out = arr ? fw__json_print(arr) : strdup("[]");
     return *out ? FW_OK : fw__error_nomem(err);
 }
 
@@ -611,7 +611,7 @@ static int task_handle(fw_ctx *ctx, fw_id task_id, int check_reader, fw_task **o
         rc = fw__task_row_json(ctx, task_id, &o, err);
     if (rc != FW_OK)
         return rc;
-    if (!(h = calloc(1, sizeof(*h))) || !(h->json = cJSON_PrintUnformatted(o))) {
+    if (!(h = calloc(1, sizeof(*h))) || !(h->json = fw__json_print(o))) {
         free(h);
         cJSON_Delete(o);
         return fw__error_nomem(err);
@@ -913,7 +913,7 @@ static int authenticity_check(fw_ctx *ctx, const struct fw__task_core *t, cJSON 
         rc = flag_scope(ctx, t, flags, err);
     if (rc == FW_OK)
         rc = flag_recurring(ctx, t, flags, err);
-    if (rc == FW_OK && !(text = cJSON_PrintUnformatted(flags)))
+    if (rc == FW_OK && !(text = fw__json_print(flags)))
         rc = fw__error_nomem(err);
     if (rc == FW_OK)
         rc = fw__db_exec(ctx, err, "UPDATE fw_task SET flags=? WHERE id=?", "ti", text, t->id);

@@ -22,6 +22,10 @@
 #include "core/idem.h"
 #include "core/json.h"
 #include "core/money.h"
+#include "contract/contract.h"
+#include "core/vault.h"
+#include "ledger/ledger.h"
+#include "party/party.h"
 #include "tax/tax.h"
 
 #define DOC_MAX (8u * 1024u * 1024u)
@@ -42,7 +46,7 @@ static int check_period(const char *period, fw_error **err)
 static int audit_simple(fw_ctx *ctx, const char *action, const char *entity, fw_id id, cJSON *d,
                         fw_error **err)
 {
-    char *text = d ? cJSON_PrintUnformatted(d) : NULL;
+    char *text = d ? fw__json_print(d) : NULL;
     int rc;
 
     cJSON_Delete(d);
@@ -58,7 +62,7 @@ static int audit_simple(fw_ctx *ctx, const char *action, const char *entity, fw_
 struct decl {
     fw_id id, supersedes;
     char period[8];
-    int64_t version, state, workers, gross, income, iit, vat, surcharge;
+    int64_t version, state, workers, gross, income, iit, vat, surcharge, kind;
 };
 
 static int decl_read(fw_ctx *ctx, fw_id id, struct decl *d, fw_error **err)
@@ -68,7 +72,7 @@ static int decl_read(fw_ctx *ctx, fw_id id, struct decl *d, fw_error **err)
 
     if ((rc = fw__db_query(ctx, &s, err,
                            "SELECT period, version, state, supersedes_id, workers, gross_fen, income_fen, iit_fen, "
-                           "vat_fen, surcharge_fen FROM fw_tax_declaration WHERE id = ?", "i", id)) != FW_OK)
+                           "vat_fen, surcharge_fen, kind FROM fw_tax_declaration WHERE id = ?", "i", id)) != FW_OK)
         return rc;
     rc = fw__db_step(s, err);
     if (rc == FW__ROW) {
@@ -83,6 +87,7 @@ static int decl_read(fw_ctx *ctx, fw_id id, struct decl *d, fw_error **err)
         d->iit = fw__db_col_i64(s, 7);
         d->vat = fw__db_col_i64(s, 8);
         d->surcharge = fw__db_col_i64(s, 9);
+        d->kind = fw__db_col_i64(s, 10);
     }
     fw__db_done(s);
     if (rc == FW__DONE)
@@ -91,7 +96,7 @@ static int decl_read(fw_ctx *ctx, fw_id id, struct decl *d, fw_error **err)
 }
 
 /* Copies the period's per-worker sums, with each worker's year-to-date figures at the last record. */
-static int build_lines(fw_ctx *ctx, fw_id decl, const char *period, fw_error **err)
+static int build_lines(fw_ctx *ctx, fw_id decl, char months[3][8], fw_error **err)
 {
     fw__stmt *s = NULL;
     int rc;
@@ -99,7 +104,8 @@ static int build_lines(fw_ctx *ctx, fw_id decl, const char *period, fw_error **e
     if ((rc = fw__db_query(ctx, &s, err,
                            "SELECT worker_id, COUNT(*), SUM(gross_fen), SUM(income_fen), SUM(iit_fen), SUM(vat_fen), "
                            "SUM(city_fen), SUM(education_fen), SUM(local_fen), MAX(id) FROM fw_tax_withholding "
-                           "WHERE period = ? GROUP BY worker_id ORDER BY worker_id", "t", period)) != FW_OK)
+                           "WHERE period IN (?, ?, ?) GROUP BY worker_id ORDER BY worker_id", "ttt", months[0],
+                           months[1], months[2])) != FW_OK)
         return rc;
     while ((rc = fw__db_step(s, err)) == FW__ROW) {
         rc = fw__db_exec(ctx, err,
@@ -130,7 +136,8 @@ static int build_lines(fw_ctx *ctx, fw_id decl, const char *period, fw_error **e
                        "i", decl);
 }
 
-int fw_tax_declaration_build(fw_ctx *ctx, const char *period, fw_id *out_id, fw_error **err)
+static int decl_build(fw_ctx *ctx, const char *period, int64_t kind, char months[3][8], fw_id *out_id,
+                      fw_error **err)
 {
     fw__stmt *s = NULL;
     fw_id prev = 0, id = 0;
@@ -138,10 +145,6 @@ int fw_tax_declaration_build(fw_ctx *ctx, const char *period, fw_id *out_id, fw_
     cJSON *d;
     int rc;
 
-    if (!ctx || !out_id)
-        return fw__error_set(err, FW_EINVAL, NULL, "ctx and out_id are required");
-    if ((rc = fw__authz_require(ctx, "tax.declare", err)) != FW_OK || (rc = check_period(period, err)) != FW_OK)
-        return rc;
     if ((rc = fw__tx_begin(ctx, err)) != FW_OK)
         return rc;
     rc = fw__db_query(ctx, &s, err, "SELECT id, version, state FROM fw_tax_declaration WHERE period = ? "
@@ -164,23 +167,61 @@ int fw_tax_declaration_build(fw_ctx *ctx, const char *period, fw_id *out_id, fw_
     if (rc == FW_OK)
         rc = fw__db_exec(ctx, err,
                          "INSERT INTO fw_tax_declaration(period, version, state, supersedes_id, workers, gross_fen, "
-                         "income_fen, iit_fen, vat_fen, surcharge_fen, created_ms, updated_ms) "
-                         "VALUES(?, ?, ?, NULLIF(?, 0), 0, 0, 0, 0, 0, 0, ?, ?)",
-                         "tiiiii", period, version + 1, (int64_t)FW_TAX_DECL_DRAFT, prev, now, now);
+                         "income_fen, iit_fen, vat_fen, surcharge_fen, created_ms, updated_ms, kind) "
+                         "VALUES(?, ?, ?, NULLIF(?, 0), 0, 0, 0, 0, 0, 0, ?, ?, ?)",
+                         "tiiiiii", period, version + 1, (int64_t)FW_TAX_DECL_DRAFT, prev, now, now, kind);
     if (rc == FW_OK) {
         id = fw__db_last_id(ctx);
-        rc = build_lines(ctx, id, period, err);
+        rc = build_lines(ctx, id, months, err);
     }
     if (rc == FW_OK) {
         d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "period", period);
+        cJSON_AddStringToObject(d, "kind", kind == FW_TAX_DECL_KIND_INCOME_REPORT ? "income_report" : "withholding");
         fw__json_add_i64(d, "version", version + 1);
         fw__json_add_i64(d, "supersedes_id", prev);
-        rc = audit_simple(ctx, "tax.declaration.build", "tax_declaration", id, d, err);
+        rc = audit_simple(ctx, kind == FW_TAX_DECL_KIND_INCOME_REPORT ? "tax.report.build" : "tax.declaration.build", "tax_declaration", id, d, err);
     }
     if ((rc = fw__tx_end(ctx, rc, err)) == FW_OK)
         *out_id = id;
     return rc;
+}
+
+int fw_tax_declaration_build(fw_ctx *ctx, const char *period, fw_id *out_id, fw_error **err)
+{
+    char months[3][8];
+    int rc, i;
+
+    if (!ctx || !out_id)
+        return fw__error_set(err, FW_EINVAL, NULL, "ctx and out_id are required");
+    if ((rc = fw__authz_require(ctx, "tax.declare", err)) != FW_OK || (rc = check_period(period, err)) != FW_OK)
+        return rc;
+    for (i = 0; i < 3; i++)
+        snprintf(months[i], sizeof(months[i]), "%s", period);
+    return decl_build(ctx, period, FW_TAX_DECL_KIND_WITHHOLDING, months, out_id, err);
+}
+
+/*
+ * The quarterly information report of State Council Decree 810 art. 4: the workers' income of a
+ * CST quarter, from the same withholding records, filed in the month after the quarter ends.
+ */
+int fw_tax_income_report_build(fw_ctx *ctx, const char *quarter, fw_id *out_id, fw_error **err)
+{
+    char months[3][8];
+    int rc, y = 0, q = 0, i;
+    char tail = 0;
+
+    if (!ctx || !out_id)
+        return fw__error_set(err, FW_EINVAL, NULL, "ctx and out_id are required");
+    if ((rc = fw__authz_require(ctx, "tax.declare", err)) != FW_OK)
+        return rc;
+    if (!quarter || strlen(quarter) != 7 || sscanf(quarter, "%4d-Q%1d%c", &y, &q, &tail) != 2 || y < 1970 ||
+        q < 1 || q > 4)
+        return fw__error_set(err, FW_EINVAL, "quarter", "must be a quarter \"YYYY-Qn\" (n 1..4), got \"%s\"",
+                             quarter ? quarter : "(null)");
+    for (i = 0; i < 3; i++)
+        snprintf(months[i], sizeof(months[i]), "%04u-%02u", (unsigned)y % 10000u, (unsigned)((q - 1) * 3 + i + 1) % 100u);
+    return decl_build(ctx, quarter, FW_TAX_DECL_KIND_INCOME_REPORT, months, out_id, err);
 }
 
 static cJSON *decl_json(fw_ctx *ctx, const struct decl *d, fw_error **err, int *rc)
@@ -193,6 +234,7 @@ static cJSON *decl_json(fw_ctx *ctx, const struct decl *d, fw_error **err, int *
     if (!o)
         return NULL;
     fw__json_add_i64(o, "id", d->id);
+    cJSON_AddStringToObject(o, "kind", d->kind == FW_TAX_DECL_KIND_INCOME_REPORT ? "income_report" : "withholding");
     cJSON_AddStringToObject(o, "period", d->period);
     fw__json_add_i64(o, "version", d->version);
     cJSON_AddStringToObject(o, "state", decl_states[d->state]);
@@ -320,6 +362,43 @@ static int decl_answer(fw_ctx *ctx, fw_id id, const cJSON *root, const char *pat
                        fw_ctx_now(ctx), id);
 }
 
+/*
+ * R-5.3: the platform files for a worker only as the worker's authorised tax agent. Every worker
+ * on the declaration needs an authorisation in force when it is submitted; the refusal names all
+ * of those without one (up to 20), so that an operator sees the whole list at once.
+ */
+static int check_authorisations(fw_ctx *ctx, const struct decl *d, fw_error **err)
+{
+    fw__stmt *s = NULL;
+    char names[256];
+    size_t len = 0;
+    int64_t missing = 0;
+    fw_id auth;
+    int rc, n;
+
+    names[0] = '\0';
+    if ((rc = fw__db_query(ctx, &s, err, "SELECT worker_id FROM fw_tax_declaration_line WHERE declaration_id = ? "
+                           "ORDER BY worker_id", "i", d->id)) != FW_OK)
+        return rc;
+    while ((rc = fw__db_step(s, err)) == FW__ROW) {
+        fw_id w = fw__db_col_i64(s, 0);
+        if (fw__contract_tax_authorisation(ctx, w, &auth, NULL) == FW_OK)
+            continue;
+        if (++missing <= 20 && len < sizeof(names)) {
+            n = snprintf(names + len, sizeof(names) - len, "%s%lld", len ? ", " : "", (long long)w);
+            len += n > 0 ? (size_t)n : 0;
+        }
+    }
+    fw__db_done(s);
+    if (rc != FW__DONE)
+        return rc;
+    if (missing == 0)
+        return FW_OK;
+    return fw__error_set(err, FW_EDENIED, "declaration_id", "WORKER_NO_TAX_AUTHORISATION: worker(s) %s%s of "
+                         "declaration %lld (%s) have no tax-agency authorisation in force; the declaration stays "
+                         "a draft", names, missing > 20 ? ", ..." : "", (long long)d->id, d->period);
+}
+
 int fw_tax_declaration_submit(fw_ctx *ctx, fw_id declaration_id, fw_error **err)
 {
     struct decl d;
@@ -341,12 +420,14 @@ int fw_tax_declaration_submit(fw_ctx *ctx, fw_id declaration_id, fw_error **err)
                            (long long)declaration_id, decl_states[d.state]);
         goto done;
     }
+    if (d.kind == FW_TAX_DECL_KIND_WITHHOLDING && (rc = check_authorisations(ctx, &d, err)) != FW_OK)
+        goto done;
     rc = fw__db_exec(ctx, err, "UPDATE fw_tax_declaration SET state = ?, updated_ms = ? WHERE id = ?", "iii",
                      (int64_t)FW_TAX_DECL_SUBMITTED, fw_ctx_now(ctx), declaration_id);
     if (rc == FW_OK && ctx->tax.declare) {
         if (!(req = decl_json(ctx, &d, err, &rc)))
             goto done;
-        if (!(text = cJSON_PrintUnformatted(req))) {
+        if (!(text = fw__json_print(req))) {
             rc = fw__error_nomem(err);
             goto done;
         }
@@ -434,6 +515,53 @@ static int pay_answer(fw_ctx *ctx, fw_id id, const cJSON *root, int allow_pendin
                        "WHERE id = ?", "ittii", (int64_t)*state, ref, reason, fw_ctx_now(ctx), id);
 }
 
+/*
+ * The money leaves the bank when the payment is paid (R-7.8): the tax liabilities that payout
+ * credited when it withheld are settled against bank clearing, one entry per payment. Only the
+ * pending -> paid transition calls this, so it posts exactly once; a failed payment posts nothing.
+ */
+static int post_paid(fw_ctx *ctx, fw_id payment_id, fw_error **err)
+{
+    static const uint32_t types[] = { FW_ACCT_IIT_WITHHELD, FW_ACCT_VAT_PAYABLE, FW_ACCT_SURCHARGES_PAYABLE };
+    struct fw__posting p[4];
+    struct fw__entry_meta m;
+    int64_t amounts[3] = { 0, 0, 0 }, decl = 0, total = 0;
+    char ref[24], memo[64];
+    size_t i, n = 0;
+    fw_id entry = 0;
+    int rc;
+
+    if ((rc = fw__tax_payment_amounts(ctx, payment_id, &amounts[0], &amounts[1], &amounts[2], NULL, err)) != FW_OK ||
+        (rc = fw__db_i64(ctx, &decl, err, "SELECT declaration_id FROM fw_tax_payment WHERE id = ?", "i",
+                         payment_id)) != FW_OK)
+        return rc;
+    for (i = 0; i < 3; i++) {
+        if (amounts[i] == 0)
+            continue;
+        if ((rc = fw__ledger_account(ctx, FW_LEDGER_OWNER_PLATFORM, 0, types[i], NULL, 1, &p[n].account_id,
+                                     err)) != FW_OK ||
+            (rc = fw__money_add(total, amounts[i], &total)) != FW_OK)
+            return rc == FW_EOVERFLOW ? fw__error_set(err, rc, "payment_id", "tax payment %lld overflows",
+                                                      (long long)payment_id) : rc;
+        p[n++].amount = amounts[i];
+    }
+    if (n == 0)
+        return FW_OK;
+    if ((rc = fw__ledger_account(ctx, FW_LEDGER_OWNER_PLATFORM, 0, FW_ACCT_BANK_CLEARING, NULL, 1,
+                                 &p[n].account_id, err)) != FW_OK)
+        return rc;
+    p[n++].amount = -total;
+    snprintf(ref, sizeof(ref), "%lld", (long long)payment_id);
+    snprintf(memo, sizeof(memo), "withheld tax of declaration %lld", (long long)decl);
+    memset(&m, 0, sizeof(m));
+    m.kind = FW_LEDGER_ENTRY_POSTED;
+    m.reason = "tax.paid";
+    m.ref_kind = "tax_payment";
+    m.ref_id = ref;
+    m.memo = memo;
+    return fw__ledger_post(ctx, p, n, &m, &entry, err);
+}
+
 static int pay_work(fw_ctx *ctx, fw_id declaration_id, fw_id *out_id, fw_error **err)
 {
     struct decl d;
@@ -446,6 +574,9 @@ static int pay_work(fw_ctx *ctx, fw_id declaration_id, fw_id *out_id, fw_error *
 
     if ((rc = decl_read(ctx, declaration_id, &d, err)) != FW_OK)
         return rc;
+    if (d.kind != FW_TAX_DECL_KIND_WITHHOLDING)
+        return fw__error_set(err, FW_ESTATE, "declaration_id", "declaration %lld is an income information "
+                             "report; tax is paid under the month's withholding declaration", (long long)declaration_id);
     if (d.state != FW_TAX_DECL_ACCEPTED)
         return fw__error_set(err, FW_ESTATE, "declaration_id", "declaration %lld is %s; withheld tax is paid "
                              "under an accepted declaration", (long long)declaration_id, decl_states[d.state]);
@@ -470,7 +601,7 @@ static int pay_work(fw_ctx *ctx, fw_id declaration_id, fw_id *out_id, fw_error *
         fw__json_add_i64(req, "vat_fen", d.vat);
         fw__json_add_i64(req, "surcharge_fen", d.surcharge);
         fw__json_add_i64(req, "total_fen", d.iit + d.vat + d.surcharge);
-        if (!(text = cJSON_PrintUnformatted(req)))
+        if (!(text = fw__json_print(req)))
             goto done;
         rc = FW_OK;
         prc = fw__provider_call(ctx->tax.pay, ctx->tax.payload, text, strlen(text), &reply);
@@ -479,6 +610,8 @@ static int pay_work(fw_ctx *ctx, fw_id declaration_id, fw_id *out_id, fw_error *
                 pay_answer(ctx, id, ans, 1, &state, NULL) != FW_OK)
                 rc = fw__error_set(err, FW_EPROVIDER, NULL, "the tax provider's pay answer is not "
                                    "{\"status\":\"paid|failed|pending\",...}: %.200s", reply.json);
+            else if (state == FW_TAX_PAY_PAID)
+                rc = post_paid(ctx, id, err);
         } else if (prc != FW_EPENDING && prc != FW_ETIMEOUT) {
             /* A timeout may have moved money: the payment stays pending for the operator. */
             rc = fw__error_set(err, prc, NULL, "the tax provider's pay callback failed (%s); nothing was paid",
@@ -557,6 +690,8 @@ int fw_tax_payment_resolve(fw_ctx *ctx, fw_id payment_id, const char *json, size
                            (long long)payment_id, pay_states[state]);
     if (rc == FW_OK)
         rc = pay_answer(ctx, payment_id, root, 0, &st, err);
+    if (rc == FW_OK && st == FW_TAX_PAY_PAID)
+        rc = post_paid(ctx, payment_id, err);
     if (rc == FW_OK) {
         a = cJSON_CreateObject();
         cJSON_AddStringToObject(a, "state", pay_states[st]);
@@ -1084,7 +1219,7 @@ static int cert_issue_work(fw_ctx *ctx, fw_id worker_id, const char *period, fw_
     fw__json_add_i64(p, "issued_ms", fw_ctx_now(ctx));
     crypto_sign_seed_keypair(pk, sk, fw__ctx_key(ctx, FW__KEY_SIGN));
     fw__json_add_hex(p, "public_key", pk, sizeof(pk));
-    payload = cJSON_PrintUnformatted(p);
+    payload = fw__json_print(p);
     cJSON_Delete(p);
     if (!payload) {
         sodium_memzero(sk, sizeof(sk));
@@ -1164,16 +1299,81 @@ int fw_tax_certificate_verify(const uint8_t *doc, size_t len, const uint8_t publ
     return FW_OK;
 }
 
-int fw_tax_certificate_render(fw_ctx *ctx, fw_id certificate_id, char **out_text, size_t *out_len,
-                              fw_error **err)
+/* A growing text buffer for the renderings; on ENOMEM it keeps failing and the caller checks once. */
+struct buf {
+    char *p;
+    size_t len, cap;
+    int nomem;
+};
+
+static void buf_put(struct buf *b, const char *s, size_t n)
 {
+    char *grown;
+    size_t cap;
+
+    if (b->nomem)
+        return;
+    if (b->cap - b->len <= n) {
+        cap = b->cap ? b->cap : 1024;
+        while (cap - b->len <= n)
+            cap *= 2;
+        if (!(grown = realloc(b->p, cap))) {
+            b->nomem = 1;
+            return;
+        }
+        b->p = grown;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void buf_str(struct buf *b, const char *s)
+{
+    buf_put(b, s, strlen(s));
+}
+
+/* Text into HTML element content or a quoted attribute: the five characters that can end either. */
+static void buf_html(struct buf *b, const char *s)
+{
+    const char *run = s;
+
+    for (; *s; s++) {
+        const char *e = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '"' ? "&quot;"
+                      : *s == '\'' ? "&#39;" : NULL;
+        if (!e)
+            continue;
+        buf_put(b, run, (size_t)(s - run));
+        buf_str(b, e);
+        run = s + 1;
+    }
+    buf_put(b, run, (size_t)(s - run));
+}
+
+#define CERT_TEXT 0
+#define CERT_HTML 1
+
+static int cert_render(fw_ctx *ctx, fw_id certificate_id, int format, char **out, size_t *out_len, fw_error **err)
+{
+    /* label, JSON member, 'm' money / 'i' integer / 's' string */
+    static const struct { const char *label, *name; char type; } rows[] = {
+        { "Certificate no.", "certificate_no", 's' }, { "Worker", "worker_id", 'i' },
+        { "Tax period", "period", 's' }, { "Declaration", "declaration_id", 'i' },
+        { "Declaration version", "declaration_version", 'i' }, { "Tax bureau receipt", "receipt_no", 's' },
+        { "Paid, bank reference", "bank_ref", 's' }, { "Income", "income_fen", 'm' },
+        { "IIT withheld", "iit_fen", 'm' }, { "VAT", "vat_fen", 'm' }, { "Surcharges", "surcharge_fen", 'm' },
+        { "Total paid", "total_fen", 'm' }, { "Platform key", "public_key", 's' },
+    };
+    struct buf b = { NULL, 0, 0, 0 };
     uint8_t *doc = NULL;
-    size_t len = 0, cap;
-    cJSON *root = NULL, *p;
-    char *text, b[5][32];
+    size_t len = 0, i;
+    cJSON *root = NULL, *p, *v;
+    char val[64], val2[64], line[64];
+    const char *text;
     int rc;
 
-    if (!out_text)
+    if (!out)
         return fw__error_set(err, FW_EINVAL, NULL, "out_text is required");
     if ((rc = fw_tax_certificate_download(ctx, certificate_id, &doc, &len, err)) != FW_OK)
         return rc;
@@ -1185,40 +1385,60 @@ int fw_tax_certificate_render(fw_ctx *ctx, fw_id certificate_id, char **out_text
         return fw__error_set(err, FW_ESTATE, "certificate_id", "certificate %lld was not issued by the platform; "
                              "download its document instead", (long long)certificate_id);
     }
-#define F(name) ((int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(p, name)))
-#define S(name) (cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, name)) ? \
-                 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, name)) : "")
-    cap = 2048;
-    if (!(text = malloc(cap))) {
-        cJSON_Delete(root);
+    if (format == CERT_HTML)
+        buf_str(&b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head><meta charset=\"utf-8\">"
+                    "<title>Tax payment certificate (完税证明)</title></head>\n<body>\n"
+                    "<h1>Tax payment certificate (完税证明)</h1>\n<table>\n");
+    else
+        buf_str(&b, "Tax payment certificate (完税证明)\n");
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        v = cJSON_GetObjectItemCaseSensitive(p, rows[i].name);
+        if (rows[i].type == 's')
+            text = cJSON_IsString(v) ? v->valuestring : "";
+        else if (rows[i].type == 'i')
+            text = (snprintf(val, sizeof(val), "%lld", (long long)cJSON_GetNumberValue(v)), val);
+        else
+            text = fw__money_format((int64_t)cJSON_GetNumberValue(v), val, sizeof(val));
+        if (format == CERT_HTML) {
+            buf_str(&b, "<tr><th>");
+            buf_html(&b, rows[i].label);
+            buf_str(&b, "</th><td>");
+            buf_html(&b, text);
+            buf_str(&b, "</td></tr>\n");
+        } else {
+            snprintf(val2, sizeof(val2), "%s:", rows[i].label);
+            snprintf(line, sizeof(line), "%-22s", val2);
+            buf_str(&b, line);
+            buf_str(&b, text);
+            buf_str(&b, "\n");
+        }
+    }
+    if (format == CERT_HTML)
+        buf_str(&b, "</table>\n<p>Signed by the platform key (Ed25519); verify the downloaded document with "
+                    "fw_tax_certificate_verify().</p>\n</body>\n</html>\n");
+    else
+        buf_str(&b, "Signed by the platform key (Ed25519); verify with fw_tax_certificate_verify().\n");
+    cJSON_Delete(root);
+    if (b.nomem) {
+        free(b.p);
         return fw__error_nomem(err);
     }
-    snprintf(text, cap,
-             "Tax payment certificate (完税证明)\n"
-             "Certificate no.:      %s\n"
-             "Worker:               %lld\n"
-             "Tax period:           %s\n"
-             "Declaration:          %lld (version %lld), receipt %s\n"
-             "Paid, bank reference: %s\n"
-             "Income:               %s\n"
-             "IIT withheld:         %s\n"
-             "VAT:                  %s\n"
-             "Surcharges:           %s\n"
-             "Total paid:           %s\n"
-             "Signed by the platform key %s (Ed25519); verify with fw_tax_certificate_verify().\n",
-             S("certificate_no"), (long long)F("worker_id"), S("period"), (long long)F("declaration_id"),
-             (long long)F("declaration_version"), S("receipt_no"), S("bank_ref"),
-             fw__money_format(F("income_fen"), b[0], sizeof(b[0])), fw__money_format(F("iit_fen"), b[1], sizeof(b[1])),
-             fw__money_format(F("vat_fen"), b[2], sizeof(b[2])),
-             fw__money_format(F("surcharge_fen"), b[3], sizeof(b[3])),
-             fw__money_format(F("total_fen"), b[4], sizeof(b[4])), S("public_key"));
-#undef F
-#undef S
-    cJSON_Delete(root);
-    *out_text = text;
+    *out = b.p;
     if (out_len)
-        *out_len = strlen(text);
+        *out_len = b.len;
     return FW_OK;
+}
+
+int fw_tax_certificate_render(fw_ctx *ctx, fw_id certificate_id, char **out_text, size_t *out_len,
+                              fw_error **err)
+{
+    return cert_render(ctx, certificate_id, CERT_TEXT, out_text, out_len, err);
+}
+
+int fw_tax_certificate_render_html(fw_ctx *ctx, fw_id certificate_id, char **out_html, size_t *out_len,
+                                   fw_error **err)
+{
+    return cert_render(ctx, certificate_id, CERT_HTML, out_html, out_len, err);
 }
 
 /* ---- export --------------------------------------------------------------------------------- */
@@ -1277,4 +1497,136 @@ int fw_tax_declaration_export_csv(fw_ctx *ctx, fw_id declaration_id, char **out_
     if (out_len)
         *out_len = len;
     return FW_OK;
+}
+
+/* A CSV field: quoted, quotes doubled, and a leading = + - @ neutralised so that a spreadsheet
+ * does not evaluate a name as a formula. */
+static void csv_text(struct buf *b, const char *s)
+{
+    const char *run;
+
+    buf_str(b, "\"");
+    if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
+        buf_str(b, "'");
+    for (run = s; *s; s++) {
+        if (*s != '"')
+            continue;
+        buf_put(b, run, (size_t)(s - run + 1));
+        buf_str(b, "\"");
+        run = s + 1;
+    }
+    buf_put(b, run, (size_t)(s - run));
+    buf_str(b, "\"");
+}
+
+int fw_tax_declaration_export(fw_ctx *ctx, fw_id declaration_id, uint32_t format, char **out, size_t *out_len,
+                              fw_error **err)
+{
+    static const char header[] = "period,version,worker_id,name,id_number,income,cum_income,cum_expense,"
+                                 "cum_deductions,cum_tax,withheld,vat,surcharges\r\n";
+    struct buf b = { NULL, 0, 0, 0 };
+    struct decl d;
+    fw__stmt *s = NULL;
+    cJSON *root = NULL, *lines = NULL, *l;
+    char *name = NULL, *idn = NULL, mname[64], mid[64], m[7][32], row[512];
+    const char *shown_name, *shown_id;
+    int64_t v[7];
+    fw_id w;
+    int rc, i, pii;
+
+    if (!ctx || !out)
+        return fw__error_set(err, FW_EINVAL, NULL, "ctx and out are required");
+    if (format != FW_TAX_EXPORT_CSV && format != FW_TAX_EXPORT_JSON)
+        return fw__error_set(err, FW_EINVAL, "format", "must be FW_TAX_EXPORT_CSV (1) or FW_TAX_EXPORT_JSON (2), "
+                             "got %u", (unsigned)format);
+    if ((rc = fw__authz_require(ctx, "tax.declare_read", err)) != FW_OK ||
+        (rc = decl_read(ctx, declaration_id, &d, err)) != FW_OK)
+        return rc;
+    if (format == FW_TAX_EXPORT_JSON) {
+        if (!(root = cJSON_CreateObject()))
+            return fw__error_nomem(err);
+        fw__json_add_i64(root, "declaration_id", d.id);
+        cJSON_AddStringToObject(root, "period", d.period);
+        fw__json_add_i64(root, "version", d.version);
+        cJSON_AddStringToObject(root, "state", decl_states[d.state]);
+        lines = cJSON_AddArrayToObject(root, "lines");
+    } else {
+        buf_str(&b, header);
+    }
+    if ((rc = fw__db_query(ctx, &s, err,
+                           "SELECT worker_id, income_fen, cum_income_fen, cum_expense_fen, cum_deduction_fen, "
+                           "cum_withheld_fen, iit_fen, vat_fen, city_fen + education_fen + local_fen "
+                           "FROM fw_tax_declaration_line WHERE declaration_id = ? ORDER BY worker_id", "i",
+                           declaration_id)) != FW_OK)
+        goto fail;
+    while ((rc = fw__db_step(s, err)) == FW__ROW) {
+        w = fw__db_col_i64(s, 0);
+        /* income, cum income, cum expense, cum deductions, cum tax, withheld, vat; surcharges below */
+        for (i = 0; i < 7; i++)
+            v[i] = fw__db_col_i64(s, i + 1);
+        name = idn = NULL;
+        rc = fw__party_worker_identity(ctx, w, &name, &idn, NULL);
+        pii = fw__authz_may_see_pii(ctx, w);
+        shown_name = rc != FW_OK ? NULL : pii ? name : fw__mask_name(name, mname, sizeof(mname));
+        shown_id = rc != FW_OK ? NULL : pii ? idn : fw__mask_id_number(idn, mid, sizeof(mid));
+        if (format == FW_TAX_EXPORT_JSON) {
+            static const char *const names[] = { "income_fen", "cum_income_fen", "cum_expense_fen",
+                                                 "cum_deduction_fen", "cum_tax_fen", "withheld_fen", "vat_fen" };
+            if ((l = cJSON_CreateObject())) {
+                fw__json_add_i64(l, "worker_id", w);
+                if (shown_name)
+                    cJSON_AddStringToObject(l, "name", shown_name);
+                else
+                    cJSON_AddNullToObject(l, "name");
+                if (shown_id)
+                    cJSON_AddStringToObject(l, "id_number", shown_id);
+                else
+                    cJSON_AddNullToObject(l, "id_number");
+                for (i = 0; i < 7; i++)
+                    fw__json_add_i64(l, names[i], v[i]);
+                fw__json_add_i64(l, "surcharge_fen", fw__db_col_i64(s, 8));
+                cJSON_AddItemToArray(lines, l);
+            } else {
+                b.nomem = 1;
+            }
+        } else {
+            snprintf(row, sizeof(row), "%s,%lld,%lld,", d.period, (long long)d.version, (long long)w);
+            buf_str(&b, row);
+            csv_text(&b, shown_name ? shown_name : "");
+            buf_str(&b, ",");
+            csv_text(&b, shown_id ? shown_id : "");
+            for (i = 0; i < 7; i++)
+                fw__money_format(v[i], m[i], sizeof(m[i]));
+            snprintf(row, sizeof(row), ",%s,%s,%s,%s,%s,%s,%s,", m[0], m[1], m[2], m[3], m[4], m[5], m[6]);
+            buf_str(&b, row);
+            buf_str(&b, fw__money_format(fw__db_col_i64(s, 8), m[0], sizeof(m[0])));
+            buf_str(&b, "\r\n");
+        }
+        if (name)
+            sodium_memzero(name, strlen(name));
+        if (idn)
+            sodium_memzero(idn, strlen(idn));
+        fw_free(name);
+        fw_free(idn);
+        sodium_memzero(mname, sizeof(mname));
+        if (b.nomem)
+            break;
+    }
+    fw__db_done(s);
+    if (b.nomem)
+        rc = fw__error_nomem(err);
+    else if (rc == FW__DONE)
+        rc = FW_OK;
+    if (rc != FW_OK)
+        goto fail;
+    if (root)
+        return fw__json_out(root, out, out_len, err);
+    *out = b.p;
+    if (out_len)
+        *out_len = b.len;
+    return FW_OK;
+fail:
+    cJSON_Delete(root);
+    free(b.p);
+    return rc;
 }

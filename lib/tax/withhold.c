@@ -480,7 +480,7 @@ static int insert_record(fw_ctx *ctx, fw_id worker, const char *ref, int kind, f
                          int64_t local, const struct cum *cum, cJSON *explain, fw_id *id,
                          fw_error **err)
 {
-    char *text = cJSON_PrintUnformatted(explain);
+    char *text = fw__json_print(explain);
     int rc;
 
     if (!text)
@@ -554,7 +554,7 @@ static int audit_record(fw_ctx *ctx, const char *action, fw_id id, fw_id worker,
     fw__json_add_i64(d, "iit_fen", r->iit_fen);
     fw__json_add_i64(d, "vat_fen", r->vat_fen);
     fw__json_add_i64(d, "surcharge_fen", r->surcharge_fen);
-    text = cJSON_PrintUnformatted(d);
+    text = fw__json_print(d);
     cJSON_Delete(d);
     if (!text)
         return fw__error_nomem(err);

@@ -64,7 +64,7 @@ static int str_array(const cJSON *root, const char *name, size_t max, size_t max
         if (!cJSON_IsString(it) || !*it->valuestring || strlen(it->valuestring) > max_len)
             return fw__error_set(err, FW_EINVAL, p, "must be text of 1 to %zu bytes", max_len);
     }
-    *out = arr ? cJSON_PrintUnformatted(arr) : strdup("[]");
+    *out = arr ? fw__json_print(arr) : strdup("[]");
     return *out ? FW_OK : fw__error_nomem(err);
 }
 
@@ -88,7 +88,7 @@ static int check_quals(const cJSON *root, char **out, fw_error **err)
             (rc = fw__json_hex(q, p, "sha256", FW__REQUIRED, 32, &s, err)) != FW_OK)
             return rc;
     }
-    *out = arr ? cJSON_PrintUnformatted(arr) : strdup("[]");
+    *out = arr ? fw__json_print(arr) : strdup("[]");
     return *out ? FW_OK : fw__error_nomem(err);
 }
 
@@ -119,7 +119,7 @@ int fw_training_instructor_add(fw_ctx *ctx, const char *json, size_t json_len, f
     if (rc == FW_OK) {
         pii = cJSON_CreateObject();
         if (!pii || !cJSON_AddStringToObject(pii, "name", name) ||
-            !(plain = cJSON_PrintUnformatted(pii)))
+            !(plain = fw__json_print(pii)))
             rc = fw__error_nomem(err);
     }
     if (rc == FW_OK && (rc = fw__tx_begin(ctx, err)) == FW_OK) {
@@ -636,7 +636,7 @@ int fw_training_certificate_revoke(fw_ctx *ctx, fw_id certificate_id, const char
                          "WHERE id=?", "iti", fw_ctx_now(ctx), reason, certificate_id);
     if (rc == FW_OK) {
         r = cJSON_CreateString(reason);
-        q = r ? cJSON_PrintUnformatted(r) : NULL;
+        q = r ? fw__json_print(r) : NULL;
         rc = q ? audit(ctx, err, "training.certificate.revoke", "certificate", certificate_id,
                        "{\"reason\":%s}", q)
                : fw__error_nomem(err);

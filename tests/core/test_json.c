@@ -1,5 +1,6 @@
 /* JSON in: size and depth limits, strict records, field getters naming the field's path. */
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #include "support.h"
@@ -281,6 +282,46 @@ static void paths_and_output(void **state)
     assert_int_equal(fw__json_out(NULL, &out, &len, NULL), FW_ENOMEM);
 }
 
+/* fw__json_print writes exactly what cJSON_PrintUnformatted writes, for every kind of value. */
+static void printer_matches_cjson(void **state)
+{
+    static const char *const docs[] = {
+        "{}", "[]", "[[],{}]", "{\"a\":null,\"b\":true,\"c\":false}",
+        "{\"n\":[0,1,-1,2147483647,2147483648,-2147483649,999999999999999,-999999999999999,"
+        "1000000000000000,9007199254740991,1e300,-1e-300,0.1,-2.5,3.14159265358979,1.0000000000000002]}",
+        "{\"s\":\"plain \\u4e2d\\u6587 \\\"q\\\" \\\\ \\/ \\b\\f\\n\\r\\t \\u0001\\u001f \\u007f\"}",
+        "{\"\\u0007key\\n\":\"v\",\"nested\":{\"a\":[1,\"x\",{\"b\":[]}]}}",
+        "[\"\",\"\",0]",
+    };
+    size_t i;
+    cJSON *o;
+    char *mine, *theirs;
+    (void)state;
+    for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+        o = cJSON_Parse(docs[i]);
+        assert_non_null(o);
+        mine = fw__json_print(o);
+        theirs = cJSON_PrintUnformatted(o);
+        assert_non_null(mine);
+        assert_string_equal(mine, theirs);
+        free(mine);
+        cJSON_free(theirs);
+        cJSON_Delete(o);
+    }
+    o = cJSON_CreateArray();
+    cJSON_AddItemToArray(o, cJSON_CreateNumber(-0.0));
+    cJSON_AddItemToArray(o, cJSON_CreateNumber(NAN));
+    cJSON_AddItemToArray(o, cJSON_CreateNumber(-1e15));
+    cJSON_AddItemToArray(o, cJSON_CreateRaw("12345678901234567"));
+    mine = fw__json_print(o);
+    theirs = cJSON_PrintUnformatted(o);
+    assert_string_equal(mine, theirs);
+    free(mine);
+    cJSON_free(theirs);
+    cJSON_Delete(o);
+    assert_null(fw__json_print(NULL));
+}
+
 TEST_MAIN(cmocka_unit_test(parse_limits),
           cmocka_unit_test(parse_errors),
           cmocka_unit_test(parse_errors_2),
@@ -289,4 +330,5 @@ TEST_MAIN(cmocka_unit_test(parse_limits),
           cmocka_unit_test(integer_getter),
           cmocka_unit_test(other_getters),
           cmocka_unit_test(date_getter),
-          cmocka_unit_test(paths_and_output))
+          cmocka_unit_test(paths_and_output),
+          cmocka_unit_test(printer_matches_cjson))

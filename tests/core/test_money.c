@@ -175,6 +175,16 @@ static void format(void **state)
     (void)state;
     /* A short buffer truncates, NUL-terminated. */
     assert_string_equal(fw__money_format(123456, small, sizeof(small)), "1234.");
+    assert_string_equal(fw__money_format(-5, small, sizeof(small)), "-0.05");
+    assert_string_equal(fw__money_format(-123456, small, sizeof(small)), "-1234");
+    assert_string_equal(fw__money_format(7, small, 1), "");
+    {
+        char big[32];
+        assert_string_equal(fw__money_format(INT64_MIN, big, sizeof(big)), "-92233720368547758.08");
+        assert_string_equal(fw__money_format(INT64_MAX, big, sizeof(big)), "92233720368547758.07");
+        assert_string_equal(fw__money_format(0, big, sizeof(big)), "0.00");
+        assert_string_equal(fw__money_format(100, big, sizeof(big)), "1.00");
+    }
 }
 
 TEST_MAIN(cmocka_unit_test(golden_rounding),

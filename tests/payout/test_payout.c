@@ -21,6 +21,23 @@ struct channel {
     char last[512];
 };
 
+
+/* a tax-agency authorisation in force for a worker, written as the contract module keeps it. */
+static void authorise_tax(fw_ctx *ctx, fw_id worker)
+{
+    int64_t tpl = 0;
+    if (fw__db_i64(ctx, &tpl, NULL, "SELECT id FROM fw_contract_template WHERE kind = 3", "") != FW_OK) {
+        assert_int_equal(fw__db_exec(ctx, NULL, "INSERT INTO fw_contract_template(kind, name, version, body, "
+                                     "placeholders, sha256, created_ms) VALUES(3, 't', 1, 'b', '[]', '', 0)", ""),
+                         FW_OK);
+        tpl = fw__db_last_id(ctx);
+    }
+    assert_int_equal(fw__db_exec(ctx, NULL, "INSERT INTO fw_contract(kind, state, template_id, enterprise_id, "
+                                 "worker_id, sealed, created_ms) SELECT 3, 4, ?, 0, ?, 0, 0 WHERE NOT EXISTS "
+                                 "(SELECT 1 FROM fw_contract WHERE kind = 3 AND worker_id = ?)", "iii", tpl, worker,
+                                 worker), FW_OK);
+}
+
 static int reply(fw_reply *r, const char *json)
 {
     return fw_reply_set(r, json, strlen(json));
@@ -322,6 +339,8 @@ static void sweep_skips_what_cannot_be_applied(void **state)
     assert_int_equal(fw_payout_submit(f->ctx, a, NULL, NULL), FW_OK);
     assert_int_equal(fw_payout_submit(f->ctx, b, NULL, NULL), FW_OK);
     /* March is declared: a failure's withholding can no longer be reversed in it */
+    authorise_tax(f->ctx, f->w1);
+    authorise_tax(f->ctx, f->w2);
     test_actor(f->ctx, FW_ROLE_TAX_AGENT, 0);
     assert_rc(fw_tax_declaration_build(f->ctx, "2026-03", &decl, &err), FW_OK, &err);
     assert_rc(fw_tax_declaration_submit(f->ctx, decl, &err), FW_OK, &err);

@@ -313,6 +313,19 @@ static void threshold_warnings(void **state)
     assert_rc(fw_risk_check(ctx, FW_RISK_ACTION_PAYOUT, &p, 100, &d, &err), FW_OK, &err);
     assert_true(has_reason(d, "THRESHOLD_12M_NEAR", FW_RISK_WARN));
     fw_risk_decision_free(d);
+    {
+        /* the window is this CST month and the 11 before it: month M-12 does not count */
+        int y, mo, day;
+        int64_t old_ms = 0;
+        fw__cst_date(fw_ctx_now(ctx), &y, &mo, &day);
+        assert_int_equal(fw__cst_from_date(y - 1, mo, 1, &old_ms), FW_OK);
+        record_payout(ctx, w, ent, 100000000, old_ms + FW__MS_PER_DAY - 1);
+        record_payout(ctx, w, ent, 100000000, old_ms - 1);
+        assert_rc(fw_risk_check(ctx, FW_RISK_ACTION_PAYOUT, &p, 100, &d, &err), FW_OK, &err);
+        assert_true(has_reason(d, "THRESHOLD_12M_NEAR", FW_RISK_WARN));
+        assert_false(has_reason(d, "THRESHOLD_12M_REACHED", FW_RISK_FLAG));
+        fw_risk_decision_free(d);
+    }
     assert_rc(fw_risk_check(ctx, FW_RISK_ACTION_PAYOUT, &p, 40100000, &d, &err), FW_OK, &err);
     assert_true(has_reason(d, "THRESHOLD_12M_REACHED", FW_RISK_FLAG));
     assert_int_equal(fw_risk_decision_outcome(d), FW_RISK_REVIEW);

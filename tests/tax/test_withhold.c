@@ -184,6 +184,22 @@ static void reversal_uses_the_rules_of_the_original_period(void **state)
     assert_int_equal(q(ctx, "SELECT vat_fen FROM fw_tax_month WHERE worker_id = 9 AND period = '2025-11'"), 0);
 }
 
+/* a tax-agency authorisation in force for a worker, written as the contract module keeps it. */
+static void authorise_tax(fw_ctx *ctx, fw_id worker)
+{
+    int64_t tpl = 0;
+    if (fw__db_i64(ctx, &tpl, NULL, "SELECT id FROM fw_contract_template WHERE kind = 3", "") != FW_OK) {
+        assert_int_equal(fw__db_exec(ctx, NULL, "INSERT INTO fw_contract_template(kind, name, version, body, "
+                                     "placeholders, sha256, created_ms) VALUES(3, 't', 1, 'b', '[]', '', 0)", ""),
+                         FW_OK);
+        tpl = fw__db_last_id(ctx);
+    }
+    assert_int_equal(fw__db_exec(ctx, NULL, "INSERT INTO fw_contract(kind, state, template_id, enterprise_id, "
+                                 "worker_id, sealed, created_ms) SELECT 3, 4, ?, 0, ?, 0, 0 WHERE NOT EXISTS "
+                                 "(SELECT 1 FROM fw_contract WHERE kind = 3 AND worker_id = ?)", "iii", tpl, worker,
+                                 worker), FW_OK);
+}
+
 /* .b: a submitted or accepted period takes no more withholdings; corrections go later. */
 static void declared_period_is_closed(void **state)
 {
@@ -193,6 +209,7 @@ static void declared_period_is_closed(void **state)
     fw_id decl = 0;
 
     withhold(ctx, 7, "jan", 2000000, day(2026, 1, 10));
+    authorise_tax(ctx, 7);
     assert_rc(fw_tax_declaration_build(ctx, "2026-01", &decl, &err), FW_OK, &err);
     assert_rc(fw_tax_declaration_submit(ctx, decl, &err), FW_OK, &err);
     assert_int_equal(fw__tax_withhold(ctx, 8, "late", 100000, day(2026, 1, 30), &r, &err), FW_ECLOSED);
