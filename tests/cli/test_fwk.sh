@@ -222,6 +222,16 @@ run 0 contract sign "$STORE" 2 --as worker:1
 expect '"state": "signed"'
 run 0 party worker activate "$STORE" 1
 expect '"state": "active"'
+# The worker authorises the platform as tax agent: declarations need it.
+input '{"kind":"tax_authorisation","name":"个人所得税代扣代缴授权书","version":1,"body":"本人 {{worker_name}} 授权 {{platform_name}} 代为办理税务登记与代扣代缴。","placeholders":[]}'
+run 0 contract template add "$STORE" --json -
+expect '"template_id": 3'
+input '{"template_id":3,"worker_id":1}'
+run 0 contract create "$STORE" --json - --as operator
+expect '"contract_id": 3'
+run 0 contract send "$STORE" 3 --as operator
+run 0 contract sign "$STORE" 3 --as worker:1
+expect '"state": "signed"'
 run 0 task take "$STORE" 1 1 --as worker:1
 expect '"assignment_id": 1'
 sleep 1 # completed_ms must not precede the take, which was within the last second
@@ -391,7 +401,7 @@ expect_err "(FW_EEXISTS)"
 run 0 recon run "$STORE" 1 --as finance
 expect '"sum_fen": 5000000'
 expect '"sum_fen": -1234'
-expect '"cases_opened": 3'
+expect '"cases_opened": 4'
 expect '"unexplained_fen": 0'
 run 0 recon cases "$STORE" --as finance
 expect '"summary": "statement line 2: -12.34 yuan is not in the ledger (长款)"'
