@@ -7,6 +7,7 @@
  *   fwk service kpis STORE 2026-03
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "fwk.h"
 
@@ -138,4 +139,35 @@ static const struct fwk_verb verbs[] = {
 int fwk_cmd_service(int argc, char **argv)
 {
     return FWK_RUN("service", verbs, argc, argv);
+}
+
+/* Runs `fwk service <prefix> ARGS...` for the shorter spellings below. */
+static int run_as_service(const char *prefix, int argc, char **argv)
+{
+    char **args = calloc((size_t)argc + 2, sizeof(*args));
+    int i, rc;
+
+    if (!args) {
+        fprintf(stderr, "fwk: out of memory\n");
+        return 1;
+    }
+    args[0] = (char *)"service";
+    args[1] = (char *)prefix;
+    for (i = 1; i < argc; i++)
+        args[i + 1] = argv[i];
+    rc = FWK_RUN("service", verbs, argc + 1, args);
+    free(args);
+    return rc;
+}
+
+/* fwk complaint VERB STORE ...: the same as fwk service complaint VERB STORE ... */
+int fwk_cmd_complaint(int argc, char **argv)
+{
+    return run_as_service("complaint", argc, argv);
+}
+
+/* fwk report STORE YYYY-MM [--html FILE]: the month's service-quality report (R-8.2.b). */
+int fwk_cmd_report(int argc, char **argv)
+{
+    return run_as_service("report", argc, argv);
 }

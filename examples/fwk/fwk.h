@@ -22,6 +22,8 @@ int fwk_cmd_tax(int argc, char **argv);
 int fwk_cmd_archive(int argc, char **argv);
 int fwk_cmd_insurance(int argc, char **argv);
 int fwk_cmd_service(int argc, char **argv);
+int fwk_cmd_complaint(int argc, char **argv);
+int fwk_cmd_report(int argc, char **argv);
 int fwk_cmd_risk(int argc, char **argv);
 int fwk_cmd_payout(int argc, char **argv);
 int fwk_cmd_statement(int argc, char **argv);

@@ -22,6 +22,8 @@ static const struct {
     { "archive", fwk_cmd_archive, "archive VERB STORE ...  documents and bundles" },
     { "insurance", fwk_cmd_insurance, "insurance VERB STORE ... products and enrolments" },
     { "service", fwk_cmd_service, "service VERB STORE ...  complaints, KPIs, reports" },
+    { "complaint", fwk_cmd_complaint, "complaint VERB STORE ... the same as service complaint VERB" },
+    { "report", fwk_cmd_report, "report STORE YYYY-MM    the month's service-quality report" },
     { "risk", fwk_cmd_risk, "risk VERB STORE ...     the risk gate, lists, inspection, cases" },
     { "payout", fwk_cmd_payout, "payout VERB STORE ...   orders, batches, channel results" },
     { "statement", fwk_cmd_statement, "statement VERB STORE ... worker statements, enterprise summaries, vouchers" },

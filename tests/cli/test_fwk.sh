@@ -303,6 +303,13 @@ run 0 service complaint open "$STORE" --json - --as worker:1
 expect '"state": "received"'
 run 0 service complaint ack "$STORE" 1 --as operator
 expect '"state": "acknowledged"'
+# The short spellings: fwk complaint VERB is fwk service complaint VERB; fwk report is the month's report.
+run 0 complaint get "$STORE" 1 --as operator
+expect '"state": "acknowledged"'
+run 1 complaint get "$STORE" 99 --as operator
+expect_err '(FW_ENOTFOUND)'
+run 0 report "$STORE" "$(TZ=CST-8 date +%Y-%m)"   # the complaint was opened now, in CST
+expect '"complaints": 1'
 
 # --- tax: exact quotes (docs/api/tax.md §3, tests/vectors/tax_cases.json) -----------------------
 # 20,000.00 per payment: expense 20% = 4,000.00, taxable 16,000.00 x 20% = 3,200.00.
