@@ -1,6 +1,5 @@
 /* fwk: dispatches to one subcommand per file. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "fwk.h"
@@ -10,40 +9,39 @@ static const struct {
     fwk_cmd_fn fn;
     const char *help;
 } commands[] = {
-    { "init", fwk_cmd_init, "init STORE            create a store (or check an existing one)" },
-    { "version", fwk_cmd_version, "version               print the library version" },
-    { "audit", fwk_cmd_audit, "audit verify STORE    verify the audit chain" },
-    { "demo", fwk_cmd_demo, "demo [STORE]          run the end-to-end demo (default :memory:)" },
+    { "init", fwk_cmd_init, "init STORE              create a store (or check an existing one)" },
+    { "version", fwk_cmd_version, "version                 print the library version" },
+    { "party", fwk_cmd_party, "party VERB STORE ...    platform, enterprises, workers" },
+    { "contract", fwk_cmd_contract, "contract VERB STORE ... templates, contracts, signatures" },
+    { "task", fwk_cmd_task, "task VERB STORE ...     categories, tasks, assignments" },
+    { "training", fwk_cmd_training, "training VERB STORE ... courses, sessions, enrolments" },
+    { "ledger", fwk_cmd_ledger, "ledger VERB STORE ...   accounts, transfers, periods" },
+    { "funding", fwk_cmd_funding, "funding VERB STORE ...  incoming funds" },
+    { "fee", fwk_cmd_fee, "fee VERB STORE ...      fee schedules and quotes" },
+    { "tax", fwk_cmd_tax, "tax VERB STORE ...      quotes, withholding, declarations" },
+    { "archive", fwk_cmd_archive, "archive VERB STORE ...  documents and bundles" },
+    { "insurance", fwk_cmd_insurance, "insurance VERB STORE ... products and enrolments" },
+    { "service", fwk_cmd_service, "service VERB STORE ...  complaints, KPIs, reports" },
+    { "complaint", fwk_cmd_complaint, "complaint VERB STORE ... the same as service complaint VERB" },
+    { "report", fwk_cmd_report, "report STORE YYYY-MM    the month's service-quality report" },
+    { "risk", fwk_cmd_risk, "risk VERB STORE ...     the risk gate, lists, inspection, cases" },
+    { "payout", fwk_cmd_payout, "payout VERB STORE ...   orders, batches, channel results" },
+    { "statement", fwk_cmd_statement, "statement VERB STORE ... worker statements, enterprise summaries, vouchers" },
+    { "invoice", fwk_cmd_invoice, "invoice VERB STORE ...  request, issue, reverse invoices" },
+    { "recon", fwk_cmd_recon, "recon VERB STORE ...    statements, matching, error cases, files" },
+    { "audit", fwk_cmd_audit, "audit VERB STORE ...    verify, checkpoint, export the audit log" },
+    { "demo", fwk_cmd_demo, "demo [STORE]            run the end-to-end demo (default :memory:)" },
 };
 
-int fwk_open(fw_ctx **ctx, const char *path)
-{
-    fw_open_options opts = FW_OPEN_OPTIONS_INIT;
-    fw_error *err = NULL;
-    const char *pass = getenv("FWK_PASSPHRASE");
-    int rc;
-
-    opts.passphrase = pass && *pass ? pass : "fwk-demo-passphrase";
-    rc = fw_ctx_open(ctx, path, &opts, &err);
-    if (rc != FW_OK)
-        return fwk_fail("open", rc, err);
-    return 0;
-}
-
-int fwk_fail(const char *what, int rc, fw_error *err)
-{
-    fprintf(stderr, "fwk: %s: %s (%s)\n", what, err ? fw_error_message(err) : fw_strerror(rc),
-            fw_strerror(rc));
-    fw_error_free(err);
-    return 1;
-}
-
-static void usage(void)
+/* To standard output when asked for (fwk help), else with a usage error to standard error. */
+static void usage(FILE *out)
 {
     size_t i;
-    fprintf(stderr, "usage: fwk COMMAND [ARGS]\n");
+
+    fprintf(out, "usage: fwk COMMAND [ARGS]   (fwk COMMAND alone lists its verbs)\n");
     for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        fprintf(stderr, "  fwk %s\n", commands[i].help);
+        fprintf(out, "  fwk %s\n", commands[i].help);
+    fprintf(out, "The store's key comes from FWK_PASSPHRASE; --as ROLE[:PARTY_ID] chooses the actor.\n");
 }
 
 int main(int argc, char **argv)
@@ -51,13 +49,17 @@ int main(int argc, char **argv)
     size_t i;
 
     if (argc < 2) {
-        usage();
+        usage(stderr);
         return 2;
+    }
+    if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
+        usage(stdout);
+        return 0;
     }
     for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "fwk: unknown command '%s'\n", argv[1]);
-    usage();
+    usage(stderr);
     return 2;
 }
