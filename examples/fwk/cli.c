@@ -547,6 +547,18 @@ int fwk_print_owned(char *json, size_t len)
     return FW_OK;
 }
 
+int fwk_get_json(struct fwk *f, fwk_get_fn fn, fw_error **err)
+{
+    char *out = NULL;
+    size_t len = 0;
+    int64_t id;
+    int rc;
+
+    if ((rc = fwk_arg_i64(f, 0, &id)) != FW_OK || (rc = fn(f->ctx, id, &out, &len, err)) != FW_OK)
+        return rc;
+    return fwk_print_owned(out, len);
+}
+
 int fwk_printf(const char *fmt, ...)
 {
     char buf[2048];

@@ -30,16 +30,7 @@ static int template_add(struct fwk *f, fw_error **err)
 
 static int template_get(struct fwk *f, fw_error **err)
 {
-    char *out = NULL;
-    size_t len = 0;
-    int64_t id;
-    int rc;
-
-    if ((rc = fwk_arg_i64(f, 0, &id)) != FW_OK)
-        return rc;
-    if ((rc = fw_contract_template_get(f->ctx, id, &out, &len, err)) != FW_OK)
-        return rc;
-    return fwk_print_owned(out, len);
+    return fwk_get_json(f, fw_contract_template_get, err);
 }
 
 static int create(struct fwk *f, fw_error **err)

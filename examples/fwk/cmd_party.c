@@ -90,16 +90,7 @@ static int enterprise_suspend(struct fwk *f, fw_error **err)
 
 static int enterprise_get(struct fwk *f, fw_error **err)
 {
-    char *out = NULL;
-    size_t len = 0;
-    int64_t id;
-    int rc;
-
-    if ((rc = fwk_arg_i64(f, 0, &id)) != FW_OK)
-        return rc;
-    if ((rc = fw_party_enterprise_get(f->ctx, id, &out, &len, err)) != FW_OK)
-        return rc;
-    return fwk_print_owned(out, len);
+    return fwk_get_json(f, fw_party_enterprise_get, err);
 }
 
 static int worker_register(struct fwk *f, fw_error **err)
@@ -157,16 +148,7 @@ static int worker_activate(struct fwk *f, fw_error **err)
 
 static int worker_get(struct fwk *f, fw_error **err)
 {
-    char *out = NULL;
-    size_t len = 0;
-    int64_t id;
-    int rc;
-
-    if ((rc = fwk_arg_i64(f, 0, &id)) != FW_OK)
-        return rc;
-    if ((rc = fw_party_worker_get(f->ctx, id, &out, &len, err)) != FW_OK)
-        return rc;
-    return fwk_print_owned(out, len);
+    return fwk_get_json(f, fw_party_worker_get, err);
 }
 
 static int platform_set(struct fwk *f, fw_error **err)

@@ -192,16 +192,7 @@ static int declaration_resolve(struct fwk *f, fw_error **err)
 
 static int declaration_get(struct fwk *f, fw_error **err)
 {
-    char *out = NULL;
-    size_t len = 0;
-    int64_t id;
-    int rc;
-
-    if ((rc = fwk_arg_i64(f, 0, &id)) != FW_OK)
-        return rc;
-    if ((rc = fw_tax_declaration_get(f->ctx, id, &out, &len, err)) != FW_OK)
-        return rc;
-    return fwk_print_owned(out, len);
+    return fwk_get_json(f, fw_tax_declaration_get, err);
 }
 
 static int declaration_csv(struct fwk *f, fw_error **err)
@@ -265,16 +256,7 @@ static int certificate_issue(struct fwk *f, fw_error **err)
 
 static int certificate_get(struct fwk *f, fw_error **err)
 {
-    char *out = NULL;
-    size_t len = 0;
-    int64_t id;
-    int rc;
-
-    if ((rc = fwk_arg_i64(f, 0, &id)) != FW_OK)
-        return rc;
-    if ((rc = fw_tax_certificate_get(f->ctx, id, &out, &len, err)) != FW_OK)
-        return rc;
-    return fwk_print_owned(out, len);
+    return fwk_get_json(f, fw_tax_certificate_get, err);
 }
 
 /* Downloads the document and checks its signature against this store's platform key. */

@@ -102,6 +102,10 @@ const char *fwk_esc(const char *s);
 void fwk_print_json(const char *json, size_t len);
 /* Prints library-returned JSON (len 0: up to the NUL) and frees it with fw_free(). Returns FW_OK. */
 int fwk_print_owned(char *json, size_t len);
+/* A library call that reads one record by id as JSON. */
+typedef int (*fwk_get_fn)(fw_ctx *ctx, fw_id id, char **out_json, size_t *out_len, fw_error **err);
+/* Reads the record whose id is the verb's first argument with fn and prints it. */
+int fwk_get_json(struct fwk *f, fwk_get_fn fn, fw_error **err);
 /* Formats a JSON object and prints it indented. Returns FW_OK. */
 int fwk_printf(const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
